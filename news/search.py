@@ -1,0 +1,50 @@
+"""Search within one edition.
+
+PostgreSQL ranks with full-text search in the edition's own text-search
+configuration (`simple` where PostgreSQL has none); other databases fall back
+to matching every word of the query in the title, lead or body.
+"""
+
+from django.db import connection
+from django.db.models import F, Q
+
+from news.models import field_for
+from portal import editions
+
+MIN_WORD_LENGTH = 2
+SEARCHED_FIELDS = ("title", "lead", "body")
+
+
+def is_searchable(query):
+    return any(len(word) >= MIN_WORD_LENGTH for word in query.split())
+
+
+def search_vector(code):
+    """The per-edition document, shared by queries and the GIN index that serves them."""
+    from django.contrib.postgres.search import SearchVector
+
+    return SearchVector(
+        *(field_for(name, code) for name in SEARCHED_FIELDS),
+        config=editions.get(code).search_config,
+    )
+
+
+def matching(queryset, query, code):
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery, SearchRank
+
+        config = editions.get(code).search_config
+        terms = SearchQuery(query, search_type="websearch", config=config)
+        return (
+            queryset.annotate(document=search_vector(code))
+            .filter(document=terms)
+            .annotate(rank=SearchRank(F("document"), terms))
+            .order_by("-rank", "-published_at")
+        )
+    condition = Q()
+    for word in query.split():
+        word_anywhere = Q()
+        for name in SEARCHED_FIELDS:
+            word_anywhere |= Q(**{f"{field_for(name, code)}__icontains": word})
+        condition &= word_anywhere
+    return queryset.filter(condition)

@@ -1,0 +1,57 @@
+from urllib.parse import quote
+
+from django import template
+from django.core.cache import cache
+from django.urls import reverse
+from django.utils import translation
+
+from news.models import Article
+from portal import editions
+
+register = template.Library()
+
+POPULAR_CACHE_SECONDS = 60
+
+
+@register.inclusion_tag("includes/popular.html")
+def popular_articles(limit=5):
+    """The edition's most read articles of the last days (cached briefly)."""
+    code = translation.get_language()
+    key = f"popular:{code}:{limit}"
+    articles = cache.get(key)
+    if articles is None:
+        articles = list(Article.objects.for_readers().popular()[:limit])
+        cache.set(key, articles, POPULAR_CACHE_SECONDS)
+    return {"articles": articles}
+
+
+@register.inclusion_tag("includes/switcher.html", takes_context=True)
+def edition_switcher(context):
+    """A link per edition: the same page where it exists there, that edition's home otherwise."""
+    urls = context.get("edition_urls") or {}
+    current = translation.get_language()
+    links = []
+    for edition in editions.EDITIONS:
+        url = urls.get(edition.code)
+        if url is None:
+            with translation.override(edition.code):
+                url = reverse("news:home")
+        links.append({"edition": edition, "url": url, "current": edition.code == current})
+    return {"links": links}
+
+
+@register.inclusion_tag("includes/share.html", takes_context=True)
+def share_links(context, article):
+    request = context["request"]
+    url = quote(request.build_absolute_uri(article.get_absolute_url()), safe="")
+    title = quote(article.title, safe="")
+    return {
+        "links": [
+            ("Facebook", f"https://www.facebook.com/sharer/sharer.php?u={url}"),
+            ("X", f"https://twitter.com/intent/tweet?url={url}&text={title}"),
+            ("Telegram", f"https://t.me/share/url?url={url}&text={title}"),
+            ("WhatsApp", f"https://wa.me/?text={title}%20{url}"),
+            ("VK", f"https://vk.com/share.php?url={url}"),
+        ],
+        "mail": f"mailto:?subject={title}&body={url}",
+    }

@@ -1,0 +1,220 @@
+import base64
+import logging
+import re
+
+from django.db import DatabaseError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import translation
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+from django.views.generic import DetailView, ListView, TemplateView
+
+from news import search
+from news.models import Article, Author, Category, DailyViews, Tag
+from portal import editions
+
+logger = logging.getLogger(__name__)
+
+PAGE_SIZE = 20
+
+
+def edition_urls(make_url, codes=editions.CODES):
+    """{code: url} for each edition in `codes`, built with that edition active."""
+    urls = {}
+    for code in codes:
+        with translation.override(code):
+            urls[code] = make_url()
+    return urls
+
+
+class EditionMixin:
+    """Gives templates the current edition and where the switcher leads.
+
+    Views name the editions that have this page through `get_edition_urls`;
+    the switcher sends the others to their home page.
+    """
+
+    def get_edition_urls(self):
+        return {}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["edition_urls"] = self.get_edition_urls()
+        return context
+
+
+class HomeView(EditionMixin, TemplateView):
+    template_name = "news/home.html"
+
+    def get_edition_urls(self):
+        return edition_urls(lambda: reverse("news:home"))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        articles = Article.objects.for_readers().for_listing()
+        latest = list(articles[:20])
+        featured = [a for a in latest if a.featured] or latest
+        lead = featured[0] if featured else None
+        top = [a for a in latest if a is not lead][:4]
+        shown = {a.pk for a in top} | ({lead.pk} if lead else set())
+        blocks = []
+        for category in Category.objects.in_edition().filter(parent=None):
+            items = list(articles.in_category(category).exclude(pk__in=shown)[:4])
+            if items:
+                blocks.append((category, items))
+        context.update(
+            lead=lead,
+            top_stories=top,
+            latest=latest,
+            category_blocks=blocks,
+        )
+        return context
+
+
+class ArticleListView(EditionMixin, ListView):
+    """A paginated, newest-first list of the edition's articles."""
+
+    paginate_by = PAGE_SIZE
+    template_name = "news/article_list.html"
+    context_object_name = "articles"
+
+    def get_queryset(self):
+        return Article.objects.for_readers().for_listing().prefetch_related("authors")
+
+
+class SubjectListView(ArticleListView):
+    """Articles about one category, tag or author, which must exist in this edition."""
+
+    subject_model = None
+
+    def get_subject(self):
+        if not hasattr(self, "_subject"):
+            self._subject = get_object_or_404(
+                self.subject_model.objects.in_edition(), slug=self.kwargs["slug"]
+            )
+        return self._subject
+
+    def get_edition_urls(self):
+        subject = self.get_subject()
+        codes = [
+            code for code in editions.CODES if getattr(subject, f"name_{code.replace('-', '_')}")
+        ]
+        return edition_urls(subject.get_absolute_url, codes)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(subject=self.get_subject(), **kwargs)
+
+
+class CategoryView(SubjectListView):
+    subject_model = Category
+    template_name = "news/category.html"
+
+    def get_queryset(self):
+        return super().get_queryset().in_category(self.get_subject())
+
+    def get_context_data(self, **kwargs):
+        category = self.get_subject()
+        return super().get_context_data(
+            breadcrumbs=category.ancestors(),
+            subcategories=category.children.in_edition(),
+            **kwargs,
+        )
+
+
+class TagView(SubjectListView):
+    subject_model = Tag
+    template_name = "news/tag.html"
+
+    def get_queryset(self):
+        return super().get_queryset().filter(tags=self.get_subject())
+
+
+class AuthorView(SubjectListView):
+    subject_model = Author
+    template_name = "news/author.html"
+
+    def get_queryset(self):
+        return super().get_queryset().filter(authors=self.get_subject())
+
+
+class ArticleView(EditionMixin, DetailView):
+    template_name = "news/article.html"
+    context_object_name = "article"
+
+    def get_queryset(self):
+        return (
+            Article.objects.for_readers()
+            .select_related("category__parent__parent")
+            .prefetch_related("tags", "authors")
+        )
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        if kwargs.get("slug") != self.object.slug:
+            return redirect(self.object, permanent=True)
+        return self.render_to_response(self.get_context_data(object=self.object))
+
+    def get_edition_urls(self):
+        return edition_urls(self.object.get_absolute_url, self.object.editions())
+
+    def get_context_data(self, **kwargs):
+        article = self.object
+        return super().get_context_data(
+            breadcrumbs=[*article.category.ancestors(), article.category],
+            related=article.related_articles(),
+            **kwargs,
+        )
+
+
+class SearchView(ArticleListView):
+    template_name = "news/search.html"
+    max_query_length = 200
+
+    def get_query(self):
+        return " ".join(self.request.GET.get("q", "").split())[: self.max_query_length]
+
+    def get_queryset(self):
+        query = self.get_query()
+        if not search.is_searchable(query):
+            return Article.objects.none()
+        return search.matching(super().get_queryset(), query, translation.get_language())
+
+    def get_edition_urls(self):
+        return edition_urls(lambda: reverse("news:search"))
+
+    def get_context_data(self, **kwargs):
+        query = self.get_query()
+        return super().get_context_data(
+            query=query, searchable=search.is_searchable(query), **kwargs
+        )
+
+
+BOT_USER_AGENT = re.compile(
+    r"bot|crawl|spider|slurp|facebookexternalhit|preview|monitor|curl|wget|python-requests|headless",
+    re.IGNORECASE,
+)
+PIXEL = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")
+
+
+@csrf_exempt
+@never_cache
+@require_http_methods(["GET", "POST"])
+def count_view(request, pk):
+    """The page's beacon (POST from script, GET from the <noscript> image).
+
+    Counting happens here rather than in the article view so that it still
+    happens when the page itself is served from a cache; it never fails loudly.
+    """
+    user_agent = request.headers.get("User-Agent", "")
+    if user_agent and not BOT_USER_AGENT.search(user_agent):
+        try:
+            if Article.objects.for_readers().filter(pk=pk).exists():
+                DailyViews.record(pk, translation.get_language())
+        except DatabaseError:
+            logger.exception("could not count a view of article %s", pk)
+    if request.method == "POST":
+        return HttpResponse(status=204)
+    return HttpResponse(PIXEL, content_type="image/gif")

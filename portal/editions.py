@@ -1,0 +1,39 @@
+"""The seven editions of the portal, in the order of the reference switcher.
+
+Everything that needs to know about editions (settings, the switcher, hreflang
+links, search configurations) reads this table, so adding an edition is one line.
+"""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Edition:
+    code: str  # Django language code and URL prefix
+    label: str  # what the switcher shows
+    name_local: str
+    name_en: str
+    bcp47: str  # for lang and hreflang attributes
+    bidi: bool = False
+    # PostgreSQL text-search configuration; "simple" where PostgreSQL has none.
+    search_config: str = "simple"
+
+
+EDITIONS = (
+    Edition("en", "En", "English", "English", "en", search_config="english"),
+    Edition("ru", "ру", "Русский", "Russian", "ru", search_config="russian"),
+    Edition("kk", "қз", "Қазақша", "Kazakh", "kk"),
+    Edition("kk-latn", "qz", "Qazaqsha", "Kazakh (Latin)", "kk-Latn"),
+    Edition("zh-hans", "中文", "中文", "Simplified Chinese", "zh-Hans"),
+    Edition("kk-arab", "ق ز", "قازاقشا", "Kazakh (Arabic)", "kk-Arab", bidi=True),
+    Edition("uz", "Ўз", "Ўзбекча", "Uzbek", "uz"),
+)
+
+BY_CODE = {edition.code: edition for edition in EDITIONS}
+CODES = tuple(BY_CODE)
+DEFAULT = "en"
+
+
+def get(code):
+    """The edition for a language code, the default edition for anything unknown."""
+    return BY_CODE.get(code) or BY_CODE[DEFAULT]

@@ -1,0 +1,5 @@
+# "23 April 2021, 16:38", as on the reference page.
+DATE_FORMAT = "j F Y"
+DATETIME_FORMAT = "j F Y, H:i"
+TIME_FORMAT = "H:i"
+SHORT_DATE_FORMAT = "d.m.Y"

@@ -1,0 +1,5 @@
+# "23 säuır 2021, 16:38", as the agency's Kazakh site writes dates.
+DATE_FORMAT = "j F Y"
+DATETIME_FORMAT = "j F Y, H:i"
+TIME_FORMAT = "H:i"
+SHORT_DATE_FORMAT = "d.m.Y"

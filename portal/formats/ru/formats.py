@@ -1,0 +1,5 @@
+# "23 апреля 2021, 16:38": the month in the genitive.
+DATE_FORMAT = "j E Y"
+DATETIME_FORMAT = "j E Y, H:i"
+TIME_FORMAT = "H:i"
+SHORT_DATE_FORMAT = "d.m.Y"

@@ -1,0 +1,34 @@
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.template import loader
+from django.utils import translation
+from django.views.decorators.cache import cache_control
+from django.views.decorators.csrf import requires_csrf_token
+
+from portal import editions
+
+
+def page_not_found(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+@requires_csrf_token
+def server_error(request):
+    # Render without context processors that might touch the failing database.
+    language = translation.get_language() or editions.DEFAULT
+    html = loader.render_to_string(
+        "500.html", {"edition": editions.get(language), "LANGUAGE_CODE": language}
+    )
+    return HttpResponse(html, status=500)
+
+
+@cache_control(public=True, max_age=3600)
+def robots_txt(request):
+    lines = ["User-agent: *"]
+    for code in editions.CODES:
+        lines += [
+            f"Disallow: /{code}/admin/",
+            f"Disallow: /{code}/search/",
+            f"Disallow: /{code}/preview/",
+        ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

@@ -1,0 +1,54 @@
+"""The edition switcher leads to the same page in each edition that has it."""
+
+import re
+
+import pytest
+
+from tests.builders import make_article, make_category
+
+pytestmark = pytest.mark.django_db
+
+
+def switcher_links(html):
+    nav = html[html.index('class="switcher"') :]
+    nav = nav[: nav.index("</nav>")]
+    return dict(
+        (hreflang, href)
+        for href, hreflang in re.findall(r'<a href="([^"]+)" lang="[^"]+" hreflang="([^"]+)"', nav)
+    )
+
+
+def test_switcher_shows_the_seven_labels_in_order(client):
+    html = client.get("/en/").content.decode()
+    labels = re.findall(r'title="[^"]+"(?: aria-current="page")?>([^<]+)</a>', html)
+    assert labels[:7] == ["En", "ру", "қз", "qz", "中文", "ق ز", "Ўз"]
+
+
+def test_switcher_on_an_article_leads_to_its_translations_or_home(client):
+    article = make_article(codes=("en", "ru", "kk-arab"), slug="meeting")
+    links = switcher_links(client.get(article.get_absolute_url()).content.decode())
+    assert links == {
+        "en": f"/en/article/{article.pk}-meeting/",
+        "ru": f"/ru/article/{article.pk}-meeting/",
+        "kk": "/kk/",
+        "kk-Latn": "/kk-latn/",
+        "zh-Hans": "/zh-hans/",
+        "kk-Arab": f"/kk-arab/article/{article.pk}-meeting/",
+        "uz": "/uz/",
+    }
+
+
+def test_switcher_on_a_category_leads_to_the_same_category(client):
+    make_category("sport", codes=("en", "ru"))
+    links = switcher_links(client.get("/en/category/sport/").content.decode())
+    assert links["ru"] == "/ru/category/sport/"
+    assert links["kk"] == "/kk/"
+
+
+def test_switcher_marks_the_current_edition(client):
+    html = client.get("/kk-latn/").content.decode()
+    current = (
+        '<a href="/kk-latn/" lang="kk-Latn" hreflang="kk-Latn" title="Qazaqsha" '
+        'aria-current="page">qz</a>'
+    )
+    assert current in html

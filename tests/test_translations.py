@@ -1,0 +1,116 @@
+"""Every interface string is translated in every edition, and no page mixes languages."""
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import polib
+import pytest
+from django.conf import settings
+
+from tests.builders import make_article, make_author, make_category, make_tag
+
+PROJECT_CATALOGS = sorted(Path(settings.LOCALE_PATHS[0]).glob("*/LC_MESSAGES/*.po"))
+LOCALES = {"ru", "kk", "kk_Latn", "zh_Hans", "kk_Arab", "uz"}
+
+CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+ARABIC = re.compile(r"[\u0600-\u06ff]")
+HAN = re.compile(r"[\u4e00-\u9fff]")
+LATIN_WORD = re.compile(r"\b[A-Za-z]{3,}\b")
+
+
+def test_every_edition_has_a_project_catalog():
+    assert {po.parent.parent.name for po in PROJECT_CATALOGS} >= LOCALES
+
+
+@pytest.mark.parametrize("po_path", PROJECT_CATALOGS, ids=lambda p: p.parent.parent.name)
+def test_catalog_has_no_untranslated_or_fuzzy_message(po_path):
+    catalog = polib.pofile(str(po_path))
+    untranslated = [entry.msgid for entry in catalog.untranslated_entries()]
+    fuzzy = [entry.msgid for entry in catalog.fuzzy_entries()]
+    assert untranslated == [], f"untranslated in {po_path}"
+    assert fuzzy == [], f"fuzzy in {po_path}"
+    assert "fuzzy" not in catalog.metadata_as_entry().flags
+
+
+class VisibleText(HTMLParser):
+    """Text a reader sees, without scripts, styles and the edition switcher."""
+
+    def __init__(self):
+        super().__init__()
+        self.parts, self.skip = [], []
+
+    def handle_starttag(self, tag, attrs):
+        classes = dict(attrs).get("class") or ""
+        if (
+            tag in ("script", "style")
+            or "switcher" in classes.split()
+            or self.skip
+            and tag == self.skip[-1]
+        ):
+            self.skip.append(tag)
+
+    def handle_endtag(self, tag):
+        if self.skip and tag == self.skip[-1]:
+            self.skip.pop()
+
+    def handle_data(self, data):
+        if not self.skip:
+            self.parts.append(data)
+
+    @classmethod
+    def of(cls, html):
+        parser = cls()
+        parser.feed(html)
+        return " ".join(" ".join(parser.parts).split())
+
+
+@pytest.fixture
+def pages_of_every_kind(db):
+    news = make_category("news")
+    tag, author = make_tag("senate"), make_author("adlet")
+    article = make_article(
+        codes=("en", "ru", "kk", "kk-latn", "zh-hans", "kk-arab", "uz"),
+        category=make_category("parliament", parent=news),
+        tags=[tag],
+        authors=[author],
+        slug="meeting",
+        **{f"dateline_city_{c}": "City" for c in ("en",)},
+    )
+    return lambda code: [
+        f"/{code}/",
+        f"/{code}/article/{article.pk}-meeting/",
+        f"/{code}/category/news/",
+        f"/{code}/tag/senate/",
+        f"/{code}/author/adlet/",
+        f"/{code}/search/?q=",
+        f"/{code}/search/?q=424242",
+        f"/{code}/no-such-page/",
+    ]
+
+
+def test_english_pages_contain_no_foreign_interface_text(client, pages_of_every_kind):
+    for url in pages_of_every_kind("en"):
+        text = VisibleText.of(client.get(url).content.decode())
+        assert not CYRILLIC.search(text), (url, CYRILLIC.findall(text))
+        assert not ARABIC.search(text) and not HAN.search(text), url
+
+
+# Words that may stay in Latin letters on any page: brand names of share services.
+LATIN_ALLOWED = {"Facebook", "Telegram", "WhatsApp"}
+
+
+@pytest.mark.parametrize("code", ["ru", "kk", "zh-hans", "kk-arab", "uz"])
+def test_non_latin_editions_show_no_english_interface_words(client, pages_of_every_kind, code):
+    for url in pages_of_every_kind(code):
+        text = VisibleText.of(client.get(url).content.decode())
+        # Test data marks content with its edition code in brackets, e.g. "[kk]".
+        text = re.sub(r"\[[a-z-]+\]|\b(?:Headline|Lead|Body|of|Category|Tag|Author)\b", "", text)
+        words = set(LATIN_WORD.findall(text)) - LATIN_ALLOWED
+        assert not words, (url, sorted(words))
+
+
+def test_latin_kazakh_pages_show_no_cyrillic(client, pages_of_every_kind):
+    for url in pages_of_every_kind("kk-latn"):
+        text = VisibleText.of(client.get(url).content.decode())
+        assert not CYRILLIC.search(text), (url, CYRILLIC.findall(text))
