@@ -5,3 +5,17 @@ from django.utils.translation import gettext_lazy as _
 class NewsConfig(AppConfig):
     name = "news"
     verbose_name = _("Newsroom")
+
+    def ready(self):
+        # On every save, not only through the admin form: the demo loader and
+        # restored revisions go through the same cleaning and renditions.
+        from django.db.models.signals import post_save, pre_save
+
+        from news.images import make_article_renditions
+        from news.models import Article
+        from news.sanitize import sanitize_article
+
+        pre_save.connect(sanitize_article, sender=Article, dispatch_uid="news.sanitize_article")
+        post_save.connect(
+            make_article_renditions, sender=Article, dispatch_uid="news.article_renditions"
+        )

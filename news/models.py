@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from news.images import article_image_path
 from portal import editions
 
 
@@ -121,10 +122,17 @@ class Author(models.Model):
         return reverse("news:author", kwargs={"slug": self.slug})
 
 
+RELATED_CANDIDATES_PER_TAG = 1000
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self, now=None):
         """What readers may see: published, with a publish time that has come."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=now or timezone.now())
+
+    def scheduled(self, now=None):
+        """Published with a publish time still to come: readers see it by itself at that time."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__gt=now or timezone.now())
 
     def in_edition(self, code=None):
         """Articles written in edition `code` (the active one by default); never a fallback."""
@@ -154,11 +162,26 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def related_to(self, article):
-        """Articles sharing tags with `article`, the most shared tags first, then newest."""
+        """Articles sharing tags with `article`, the most shared tags first, then newest.
+
+        A tag such as "President" can hold a hundred thousand articles; counting
+        shared tags over all of them is seconds of work. Candidates are the
+        newest RELATED_CANDIDATES_PER_TAG articles of each tag, read from the
+        (tag, article) index, which is where related news come from anyway.
+        """
+        tag_ids = [tag.pk for tag in article.tags.all()]
+        through = Article.tags.through
+        candidates = set()
+        for tag_id in tag_ids:
+            candidates.update(
+                through.objects.filter(tag_id=tag_id)
+                .order_by("-article_id")
+                .values_list("article_id", flat=True)[:RELATED_CANDIDATES_PER_TAG]
+            )
+        candidates.discard(article.pk)
         return (
-            self.filter(tags__in=article.tags.all())
-            .exclude(pk=article.pk)
-            .annotate(shared_tags=Count("tags"))
+            self.filter(pk__in=candidates)
+            .annotate(shared_tags=Count("tags", filter=Q(tags__in=tag_ids)))
             .order_by("-shared_tags", "-published_at", "-pk")
         )
 
@@ -167,6 +190,8 @@ class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")
+        # Taken down after publication; kept, but readers no longer see it.
+        UNPUBLISHED = "unpublished", _("Unpublished")
 
     title = models.CharField(_("title"), max_length=300, blank=True)
     slug = models.SlugField(
@@ -192,7 +217,7 @@ class Article(models.Model):
     )
     image = models.ImageField(
         _("lead image"),
-        upload_to="articles/%Y/%m/",
+        upload_to=article_image_path,
         blank=True,
         width_field="image_width",
         height_field="image_height",
@@ -202,7 +227,7 @@ class Article(models.Model):
     image_caption = models.CharField(_("image caption"), max_length=300, blank=True)
     image_credit = models.CharField(_("image credit"), max_length=200, blank=True)
     status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
     )
     published_at = models.DateTimeField(_("publish time"), default=timezone.now, db_index=True)
     featured = models.BooleanField(_("featured"), default=False)
@@ -225,6 +250,7 @@ class Article(models.Model):
         indexes = [
             models.Index(fields=["status", "-published_at"], name="article_status_published")
         ]
+        permissions = [("publish_article", _("Can publish and unpublish articles"))]
 
     def __str__(self):
         return self.title or self.slug

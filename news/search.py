@@ -6,7 +6,7 @@ to matching every word of the query in the title, lead or body.
 """
 
 from django.db import connection
-from django.db.models import F, Q
+from django.db.models import Q
 
 from news.models import field_for
 from portal import editions
@@ -31,15 +31,16 @@ def search_vector(code):
 
 def matching(queryset, query, code):
     if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchQuery, SearchRank
+        from django.contrib.postgres.search import SearchQuery
 
         config = editions.get(code).search_config
         terms = SearchQuery(query, search_type="websearch", config=config)
+        # Newest first, as readers of news expect; ranking every match of a
+        # common word in a million articles would cost seconds.
         return (
             queryset.annotate(document=search_vector(code))
             .filter(document=terms)
-            .annotate(rank=SearchRank(F("document"), terms))
-            .order_by("-rank", "-published_at")
+            .order_by("-published_at", "-pk")
         )
     condition = Q()
     for word in query.split():

@@ -3,10 +3,11 @@ import logging
 import re
 
 from django.db import DatabaseError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import translation
+from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
@@ -14,7 +15,9 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from news import search
 from news.models import Article, Author, Category, DailyViews, Tag
+from news.pagination import CappedPaginator
 from portal import editions
+from portal.cache import PublicPageCacheMixin
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +49,7 @@ class EditionMixin:
         return context
 
 
-class HomeView(EditionMixin, TemplateView):
+class HomeView(PublicPageCacheMixin, EditionMixin, TemplateView):
     template_name = "news/home.html"
 
     def get_edition_urls(self):
@@ -78,6 +81,7 @@ class ArticleListView(EditionMixin, ListView):
     """A paginated, newest-first list of the edition's articles."""
 
     paginate_by = PAGE_SIZE
+    paginator_class = CappedPaginator
     template_name = "news/article_list.html"
     context_object_name = "articles"
 
@@ -85,7 +89,7 @@ class ArticleListView(EditionMixin, ListView):
         return Article.objects.for_readers().for_listing().prefetch_related("authors")
 
 
-class SubjectListView(ArticleListView):
+class SubjectListView(PublicPageCacheMixin, ArticleListView):
     """Articles about one category, tag or author, which must exist in this edition."""
 
     subject_model = None
@@ -140,13 +144,16 @@ class AuthorView(SubjectListView):
         return super().get_queryset().filter(authors=self.get_subject())
 
 
-class ArticleView(EditionMixin, DetailView):
+class ArticleView(PublicPageCacheMixin, EditionMixin, DetailView):
     template_name = "news/article.html"
     context_object_name = "article"
 
+    def visible_articles(self):
+        return Article.objects.for_readers()
+
     def get_queryset(self):
         return (
-            Article.objects.for_readers()
+            self.visible_articles()
             .select_related("category__parent__parent")
             .prefetch_related("tags", "authors")
         )
@@ -166,6 +173,32 @@ class ArticleView(EditionMixin, DetailView):
             breadcrumbs=[*article.category.ancestors(), article.category],
             related=article.related_articles(),
             **kwargs,
+        )
+
+
+@method_decorator(never_cache, name="dispatch")
+class PreviewView(ArticleView):
+    """Any article of this edition, whatever its status, as readers will see it.
+
+    Only for signed-in staff who may view articles; everyone else gets the same
+    404 as for an article that does not exist, so previews reveal nothing.
+    """
+
+    def visible_articles(self):
+        user = self.request.user
+        if not (user.is_active and user.is_staff and user.has_perm("news.view_article")):
+            raise Http404
+        return Article.objects.in_edition()
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        response = self.render_to_response(self.get_context_data(object=self.object))
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+
+    def get_edition_urls(self):
+        return edition_urls(
+            lambda: reverse("news:preview", kwargs={"pk": self.object.pk}), self.object.editions()
         )
 
 

@@ -6,6 +6,7 @@ value they cannot read rather than guessing.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -79,13 +80,24 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Revision history of articles, with restore from the admin.
+    "reversion",
+    # Rich-text editor for article bodies; ships its JavaScript in the package.
+    "django_prose_editor",
+    # Content-Security-Policy header (portal.security adds the admin's import maps).
+    "csp",
+    # Locks out repeated failed sign-ins (settings under "Security" below).
+    "axes",
     "portal",
     "news",
     "widgets",
 ]
 
 MIDDLEWARE = [
+    # Outermost: a database that cannot be reached becomes a short 503 page.
+    "portal.security.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "portal.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -94,6 +106,14 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    # First, so a locked-out sign-in is refused before the password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -122,6 +142,14 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if os.environ.get("DATABASE_REPLICA_URL"):
+    # Reader pages read from a streaming replica; writes and the admin use the primary.
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"],
+        conn_max_age=envint("DB_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
+    )
+    DATABASE_ROUTERS = ["portal.db_router.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -131,6 +159,9 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "portal"),
+            # A slow or unreachable Redis must not hold up pages: fail fast,
+            # and portal.cache serves without caching.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
 else:
@@ -162,7 +193,9 @@ LANGUAGES = [(edition.code, edition.name_local) for edition in editions.EDITIONS
 # Django's get_language_bidi() compares only the part before the hyphen ("kk"),
 # so it cannot tell kk-arab from kk: templates read `edition.bidi` instead.
 LANGUAGES_BIDI = [edition.code for edition in editions.EDITIONS if edition.bidi]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The project's own catalogs first (they win), then complete catalogs of Django's
+# admin for every edition language (`manage.py build_admin_catalogs`).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale" / "django"]
 FORMAT_MODULE_PATH = ["portal.formats"]
 USE_I18N = True
 
@@ -172,6 +205,8 @@ MODELTRANSLATION_LANGUAGES = editions.CODES
 # another edition's text in its place.
 MODELTRANSLATION_FALLBACK_LANGUAGES = ()
 MODELTRANSLATION_ENABLE_FALLBACKS = False
+# modeltranslation reads this name as it is; the default points to a CDN.
+JQUERY_UI_URL = "jquery-ui/jquery-ui.min.js"
 
 TIME_ZONE = "Asia/Almaty"
 USE_TZ = True
@@ -181,6 +216,12 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    # jQuery UI for modeltranslation's edition tabs, served by us rather than from a CDN.
+    "news.staticfinders.JQueryUIFinder",
+]
 MEDIA_URL = os.environ.get("MEDIA_URL", "/media/")
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or BASE_DIR / "media")
 # Serve media from the app itself (fine for one machine; production puts
@@ -188,7 +229,23 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or BASE_DIR / "media")
 SERVE_MEDIA = envbool("SERVE_MEDIA", True)
 
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Media on S3-compatible object storage when a bucket is named (needs the
+    # `s3` extra: pip install '.[s3]'); the local disk otherwise.
+    "default": (
+        {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": os.environ["MEDIA_BUCKET"],
+                "endpoint_url": os.environ.get("MEDIA_ENDPOINT_URL") or None,
+                "custom_domain": os.environ.get("MEDIA_CUSTOM_DOMAIN") or None,
+                "file_overwrite": False,
+                "querystring_auth": False,
+                "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+            },
+        }
+        if os.environ.get("MEDIA_BUCKET")
+        else {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    ),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -204,15 +261,63 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# No script of ours reads these cookies (the admin's forms carry the CSRF token).
+CSRF_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_HTTPONLY = True
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", False)
 SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# The admin language an editor picks is kept across browser sessions.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
 SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
-if envbool("BEHIND_PROXY", False):
+BEHIND_PROXY = envbool("BEHIND_PROXY", False)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content-Security-Policy (django-csp): scripts, styles and everything else only
+# from this site, never inline. The JSON-LD blocks of article pages are data,
+# not scripts, so the policy does not apply to them; the admin's rich-text
+# editor's inline import map is allowed by its hash (portal.security).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        # data: for the small icons the admin's widgets draw.
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        # The video players the body sanitizer lets editors embed (news/sanitize.py).
+        "frame-src": [
+            "https://www.youtube.com",
+            "https://www.youtube-nocookie.com",
+            "https://player.vimeo.com",
+        ],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+if MEDIA_URL.startswith(("http://", "https://")):
+    # Uploads served from object storage or a CDN of their own.
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(MEDIA_URL)
+
+# Sign-in throttling (django-axes): after SIGNIN_FAILURE_LIMIT failed sign-ins
+# the account (from anywhere) and the address (for any account) are refused for
+# SIGNIN_LOCKOUT_MINUTES; every further try during the lockout restarts it.
+AXES_FAILURE_LIMIT = envint("SIGNIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=envint("SIGNIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# A successful sign-in forgets the earlier typos of that address and account.
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "portal.security.lockout_response"
+# Behind a proxy, the client is the address the proxy saw (never one the client claims).
+AXES_CLIENT_IP_CALLABLE = "portal.security.client_ip"
+AXES_VERBOSE = False
 
 # --- The portal -----------------------------------------------------------
 
@@ -228,3 +333,20 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# --- Widgets ----------------------------------------------------------------
+
+# The sources the fetch commands read (tests point them at a local server).
+RATES_FEED_URL = os.environ.get("RATES_FEED_URL") or "https://nationalbank.kz/rss/rates_all.xml"
+WEATHER_API_URL = os.environ.get("WEATHER_API_URL") or "https://api.open-meteo.com/v1/forecast"
+WIDGETS_HTTP_TIMEOUT = envint("WIDGETS_HTTP_TIMEOUT", 10)  # seconds per attempt
+WIDGETS_HTTP_RETRIES = envint("WIDGETS_HTTP_RETRIES", 3)  # after the first attempt
+# First pause before a retry; it doubles after each failed attempt.
+WIDGETS_HTTP_BACKOFF_SECONDS = envint("WIDGETS_HTTP_BACKOFF_MS", 1000) / 1000
+
+# --- Caching --------------------------------------------------------------
+
+# How long readers' pages are kept (and CDNs may keep them). Edits show at
+# once (they change the content generation); a scheduled article appears
+# within this many seconds of its publish time.
+PAGE_CACHE_SECONDS = envint("PAGE_CACHE_SECONDS", 60)

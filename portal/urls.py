@@ -2,13 +2,18 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path, re_path
-from django.views.static import serve
 
-from portal import views
+from news import sitemaps
+from portal import security, views
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("robots.txt", views.robots_txt, name="robots-txt"),
+    path("healthz", views.healthz, name="healthz"),
+    path("sitemap.xml", sitemaps.index, name="sitemap-index"),
+    path("sitemap-<str:section>.xml", sitemaps.section, name="sitemap-section"),
+    path("news-sitemap.xml", sitemaps.news_index, name="news-sitemap"),
+    path("news-sitemap-<str:section>.xml", sitemaps.news_section, name="news-sitemap-section"),
 ]
 
 urlpatterns += i18n_patterns(
@@ -19,7 +24,7 @@ urlpatterns += i18n_patterns(
 if settings.SERVE_MEDIA:
     # One-machine setups serve uploads themselves; production uses object storage.
     urlpatterns += [
-        re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+        re_path(r"^media/(?P<path>.*)$", security.serve_media),
     ]
 
 handler404 = "portal.views.page_not_found"

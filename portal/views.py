@@ -1,11 +1,14 @@
+import sys
+
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template import loader
+from django.urls import reverse
 from django.utils import translation
-from django.views.decorators.cache import cache_control
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.csrf import requires_csrf_token
 
-from portal import editions
+from portal import editions, security
 
 
 def page_not_found(request, exception=None):
@@ -14,6 +17,9 @@ def page_not_found(request, exception=None):
 
 @requires_csrf_token
 def server_error(request):
+    if isinstance(sys.exc_info()[1], security.DATABASE_ERRORS):
+        # A database error raised where DatabaseUnavailableMiddleware cannot see it.
+        return security.database_unavailable(request)
     # Render without context processors that might touch the failing database.
     language = translation.get_language() or editions.DEFAULT
     html = loader.render_to_string(
@@ -31,4 +37,13 @@ def robots_txt(request):
             f"Disallow: /{code}/search/",
             f"Disallow: /{code}/preview/",
         ]
+    lines.append("")
+    for name in ("sitemap-index", "news-sitemap"):
+        lines.append(f"Sitemap: {request.build_absolute_uri(reverse(name))}")
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+@never_cache
+def healthz(request):
+    """For load balancers and the benchmark's baseline: answers without touching the database."""
+    return HttpResponse("ok\n", content_type="text/plain")

@@ -90,3 +90,35 @@ def test_parallel_reads_are_counted_exactly():
         worker.join()
     assert errors == []
     assert views_of(article) == hits
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_http_hits_on_a_live_server_count_exactly(live_server):
+    """N simultaneous beacon requests over real sockets, each served in its own
+    server thread with its own database connection, count N."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writers; real concurrency is tested on PostgreSQL")
+    import urllib.request
+    from concurrent.futures import ThreadPoolExecutor
+
+    article = make_article()
+    url = f"{live_server.url}/en/article/{article.pk}/seen/"
+    hits = 64
+    start = threading.Barrier(16)
+
+    def hit(_):
+        request = urllib.request.Request(
+            url, data=b"", method="POST", headers={"User-Agent": BROWSER}
+        )
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status
+
+    def hit_together(number):
+        if number < 16:
+            start.wait()  # the first wave leaves at the same moment
+        return hit(number)
+
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        statuses = list(pool.map(hit_together, range(hits)))
+    assert statuses == [204] * hits
+    assert views_of(article) == hits

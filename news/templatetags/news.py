@@ -1,12 +1,12 @@
 from urllib.parse import quote
 
 from django import template
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils import translation
 
 from news.models import Article
 from portal import editions
+from portal.cache import cached
 
 register = template.Library()
 
@@ -17,11 +17,11 @@ POPULAR_CACHE_SECONDS = 60
 def popular_articles(limit=5):
     """The edition's most read articles of the last days (cached briefly)."""
     code = translation.get_language()
-    key = f"popular:{code}:{limit}"
-    articles = cache.get(key)
-    if articles is None:
-        articles = list(Article.objects.for_readers().popular()[:limit])
-        cache.set(key, articles, POPULAR_CACHE_SECONDS)
+    articles = cached(
+        f"popular:{code}:{limit}",
+        lambda: list(Article.objects.for_readers(code).popular(code)[:limit]),
+        POPULAR_CACHE_SECONDS,
+    )
     return {"articles": articles}
 
 

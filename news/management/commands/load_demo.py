@@ -119,12 +119,11 @@ class Command(BaseCommand):
                 ):
                     for name, value in translated(field, item.get(field, {})).items():
                         setattr(article, name, value)
-                if not article.image:
-                    article.image.save(
-                        f"{item['slug']}.jpg",
-                        ContentFile(lead_image(item.get("image_color", "#2b5f8a"), item["slug"])),
-                        save=False,
-                    )
+                if not article.image or not article.image_width:
+                    # A named file, so that Django reads its width and height.
+                    name = f"{item['slug']}.jpg"
+                    picture = lead_image(item.get("image_color", "#2b5f8a"), item["slug"])
+                    article.image.save(name, ContentFile(picture, name=name), save=False)
                 article.save()
                 article.tags.set([tags[slug] for slug in item.get("tags", [])])
                 article.authors.set([authors[slug] for slug in item.get("authors", [])])

@@ -1,0 +1,150 @@
+"""RSS 2.0 feeds of an edition and of one of its categories."""
+
+import mimetypes
+
+from django.contrib.syndication.views import Feed
+from django.core.cache import cache
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.feedgenerator import Enclosure
+from django.utils.html import escape
+from django.utils.translation import gettext, pgettext
+
+from news.discovery import cacheable
+from news.models import Article, Category
+from portal import editions
+
+FEED_LENGTH = 50
+IMAGE_SIZE_CACHE_SECONDS = 24 * 60 * 60
+
+
+def image_sizes(articles):
+    """{file name: bytes} of the articles' lead images.
+
+    RSS wants an enclosure's length; asking the storage is a disk stat here but
+    a network request on object storage, so sizes are remembered in the cache.
+    """
+    names = {article.image.name: article.image for article in articles if article.image}
+    keys = {f"image-size:{name}": name for name in names}
+    known = {keys[key]: size for key, size in cache.get_many(list(keys)).items()}
+    fresh = {}
+    for name, image in names.items():
+        if name not in known:
+            try:
+                fresh[name] = image.storage.size(name)
+            except OSError:
+                fresh[name] = 0  # a missing file must not break the feed
+    if fresh:
+        cache.set_many(
+            {f"image-size:{name}": size for name, size in fresh.items()}, IMAGE_SIZE_CACHE_SECONDS
+        )
+    return known | fresh
+
+
+class EditionFeed(Feed):
+    """The newest articles of the active edition; one instance per request."""
+
+    def __init__(self, request):
+        super().__init__()
+        self.request = request
+        self.sizes = {}
+
+    @property
+    def language(self):
+        return editions.get(translation.get_language()).bcp47
+
+    def get_object(self, request):
+        return None
+
+    def articles(self, obj):
+        return Article.objects.for_readers()
+
+    def items(self, obj):
+        items = list(
+            self.articles(obj)
+            .newest_first()
+            .select_related("category")
+            .prefetch_related("authors", "tags")[:FEED_LENGTH]
+        )
+        self.sizes = image_sizes(items)
+        return items
+
+    def title(self, obj):
+        return pgettext("site name", "Kazinform")
+
+    def description(self, obj):
+        return gettext("National news agency of Kazakhstan: news of Kazakhstan and the world.")
+
+    def link(self, obj):
+        return reverse("news:home")
+
+    def item_title(self, item):
+        # Plain text, as feed readers take <title> (Django's default escapes it twice).
+        return item.title
+
+    def item_description(self, item):
+        # <description> is HTML by convention: the plain-text lead is escaped once.
+        return escape(item.lead)
+
+    def item_guid(self, item):
+        # The address by id survives slug edits, so readers never see an item twice.
+        return self.request.build_absolute_uri(reverse("news:article-by-id", args=[item.pk]))
+
+    def item_guid_is_permalink(self, item):
+        return True
+
+    def item_pubdate(self, item):
+        # In the agency's zone, so the offset shown is Almaty's (+0500 / +0600).
+        return timezone.localtime(item.published_at)
+
+    def item_author_name(self, item):
+        names = [author.name for author in item.authors.all() if author.name]
+        return ", ".join(names) or None
+
+    def item_categories(self, item):
+        names = [item.category.name] if item.category.name else []
+        return names + [tag.name for tag in item.tags.all() if tag.name]
+
+    def item_enclosures(self, item):
+        if not item.image:
+            return []
+        return [
+            Enclosure(
+                url=self.request.build_absolute_uri(item.image.url),
+                length=str(self.sizes.get(item.image.name, 0)),
+                mime_type=mimetypes.guess_type(item.image.name)[0] or "image/jpeg",
+            )
+        ]
+
+
+class CategoryFeed(EditionFeed):
+    """The newest articles of a category of the active edition and its sub-categories."""
+
+    def get_object(self, request, slug):
+        return get_object_or_404(Category.objects.in_edition(), slug=slug)
+
+    def articles(self, obj):
+        return super().articles(obj).in_category(obj)
+
+    def title(self, obj):
+        return f"{obj.name} | {super().title(obj)}"
+
+    def link(self, obj):
+        return obj.get_absolute_url()
+
+
+def edition_articles(request, **kwargs):
+    # The whole edition decides 304s for category feeds too: one cheap query,
+    # never stale, at the price of a few needless refetches.
+    return Article.objects.for_readers()
+
+
+@cacheable(edition_articles)
+def edition_feed(request):
+    return EditionFeed(request)(request)
+
+
+@cacheable(edition_articles)
+def category_feed(request, slug):
+    return CategoryFeed(request)(request, slug=slug)

@@ -1,0 +1,79 @@
+"""The article form of the admin: image checks, body cleaning and who may publish."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django_prose_editor.widgets import AdminProseEditorWidget
+
+from news import images
+from news.models import Article
+from news.sanitize import BODY_FIELDS, clean_html
+
+# What the body editor offers; news.sanitize allows the same markup and nothing more.
+EDITOR_EXTENSIONS = {
+    "Bold": True,
+    "Italic": True,
+    "Heading": {"levels": [2, 3, 4]},
+    "BulletList": True,
+    "OrderedList": True,
+    "ListItem": True,
+    "Blockquote": True,
+    "HardBreak": True,
+    "Link": {"enableTarget": False},
+    "Table": True,
+    "TableRow": True,
+    "TableHeader": True,
+    "TableCell": True,
+    "HTML": True,
+}
+
+
+def body_widget():
+    return AdminProseEditorWidget(config={"extensions": EDITOR_EXTENSIONS}, preset="configurable")
+
+
+class ArticleImageField(forms.ImageField):
+    """An image upload that is stored only as Pillow's clean re-encoding of it."""
+
+    def to_python(self, data):
+        if data in self.empty_values:
+            return None
+        if getattr(data, "size", 0) > images.MAX_BYTES:
+            # Refuse before Pillow spends time on it.
+            return images.clean_upload(data)
+        checked = super().to_python(data)
+        return images.clean_upload(checked)
+
+
+class ArticleAdminForm(forms.ModelForm):
+    """The article form; only users who may publish can choose or leave "published"."""
+
+    # Set by ArticleAdmin.get_form for each request.
+    can_publish = False
+
+    # No Meta: ArticleAdmin.get_form gives the model and the fields per request.
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Whatever the form says, the instance still holds the stored status here.
+        self.stored_status = self.instance.status if self.instance.pk else None
+        status = self.fields.get("status")
+        if status is not None and not self.can_publish:
+            # Offer only what this user may choose; clean() enforces it as well.
+            status.choices = [
+                (value, label)
+                for value, label in status.choices
+                if value != Article.Status.PUBLISHED or self.stored_status == value
+            ]
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in BODY_FIELDS:
+            if cleaned.get(name):
+                cleaned[name] = clean_html(cleaned[name])
+        status = cleaned.get("status")
+        if not self.can_publish and status is not None:
+            if status == Article.Status.PUBLISHED and self.stored_status != status:
+                self.add_error("status", _("Only a chief editor can publish an article."))
+            elif self.stored_status == Article.Status.PUBLISHED and status != self.stored_status:
+                self.add_error("status", _("Only a chief editor can unpublish an article."))
+        return cleaned

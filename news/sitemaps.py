@@ -1,0 +1,289 @@
+"""Sitemaps: one section per edition and kind of page, and a news sitemap per edition.
+
+Django's `Sitemap.i18n` assumes every item exists in every language; here an
+article, category, tag or author exists only in the editions it is written in,
+so each edition has its own sections and the hreflang alternates of an item
+name exactly the editions that have it.
+"""
+
+from datetime import timedelta
+from functools import cached_property, partial
+
+from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps import views as sitemap_views
+from django.core.paginator import Paginator
+from django.db.models import BooleanField, ExpressionWrapper, Max, OuterRef, Subquery
+from django.http import Http404
+from django.template import loader
+from django.utils import timezone, translation
+from django.utils.translation import pgettext
+
+from news.discovery import cacheable, hreflang_alternates
+from news.models import Article, Author, Category, Tag, field_for, present_in
+from portal import editions
+
+NEWS_DAYS = 2
+# Google reads at most 1,000 URLs from one news sitemap.
+NEWS_LIMIT = 1000
+
+
+def w3c(moment):
+    return timezone.localtime(moment).isoformat(timespec="seconds") if moment else None
+
+
+class EditionSitemap(Sitemap):
+    """Pages of one edition, each with links to its versions in the other editions."""
+
+    limit = 50_000
+
+    def __init__(self, code):
+        self.code = code
+
+    @cached_property
+    def paginator(self):
+        # One count per request rather than one per use of the property.
+        return Paginator(self.items(), self.limit)
+
+    def location(self, item):
+        with translation.override(self.code):
+            return item.get_absolute_url()
+
+    def lastmod(self, item):
+        return item.lastmod
+
+    def editions_of(self, item):
+        """Codes of the editions that have this item."""
+        raise NotImplementedError
+
+    def get_urls(self, page=1, site=None, protocol=None):
+        urls = super().get_urls(page=page, site=site, protocol=protocol)
+        origin = f"{self.get_protocol(protocol)}://{self.get_domain(site)}"
+        for url in urls:
+            url["lastmod_w3c"] = w3c(url["lastmod"])
+            codes = self.editions_of(url["item"])
+            if len(codes) > 1:
+                versions = {}
+                for code in codes:
+                    with translation.override(code):
+                        versions[code] = origin + url["item"].get_absolute_url()
+                url["alternates"] = [
+                    {"lang_code": hreflang, "location": location}
+                    for hreflang, location in hreflang_alternates(versions)
+                ]
+        return urls
+
+
+class ArticleSitemap(EditionSitemap):
+    def items(self):
+        # Which editions have each article, computed by the database so that
+        # the bodies never leave it.
+        flags = {
+            f"in_{code.replace('-', '_')}": ExpressionWrapper(
+                present_in(code, "title", "body"), output_field=BooleanField()
+            )
+            for code in editions.CODES
+        }
+        return (
+            Article.objects.for_readers(self.code)
+            .only("pk", "slug", "updated_at")
+            .annotate(**flags)
+            .order_by("pk")
+        )
+
+    def lastmod(self, item):
+        return item.updated_at
+
+    def editions_of(self, item):
+        return [code for code in editions.CODES if getattr(item, f"in_{code.replace('-', '_')}")]
+
+    def get_latest_lastmod(self):
+        return Article.objects.for_readers(self.code).aggregate(latest=Max("updated_at"))["latest"]
+
+
+class SubjectSitemap(EditionSitemap):
+    """Categories, tags or authors named in the edition, dated by their newest article."""
+
+    model = None
+    link = None  # how Article reaches the subject: "category", "tags", "authors"
+
+    def items(self):
+        newest = (
+            Article.objects.for_readers(self.code)
+            .filter(**{self.link: OuterRef("pk")})
+            .order_by("-updated_at")
+            .values("updated_at")[:1]
+        )
+        names = [field_for("name", code) for code in editions.CODES]
+        return (
+            self.model.objects.in_edition(self.code)
+            .only("pk", "slug", *names)
+            .annotate(lastmod=Subquery(newest))
+            .order_by("pk")
+        )
+
+    def editions_of(self, item):
+        return [code for code in editions.CODES if getattr(item, field_for("name", code))]
+
+    def get_latest_lastmod(self):
+        return (
+            Article.objects.for_readers(self.code)
+            .filter(**{f"{self.link}__isnull": False})
+            .aggregate(latest=Max("updated_at"))["latest"]
+        )
+
+
+class CategorySitemap(SubjectSitemap):
+    model, link = Category, "category"
+
+
+class TagSitemap(SubjectSitemap):
+    model, link = Tag, "tags"
+
+
+class AuthorSitemap(SubjectSitemap):
+    model, link = Author, "authors"
+
+
+class NewsSitemap(Sitemap):
+    """An edition's articles of the last two days, in the news-sitemap format."""
+
+    limit = NEWS_LIMIT
+
+    def __init__(self, code):
+        self.code = code
+        self.since = timezone.now() - timedelta(days=NEWS_DAYS)
+
+    @cached_property
+    def paginator(self):
+        return Paginator(self.items(), self.limit)
+
+    def items(self):
+        return (
+            Article.objects.for_readers(self.code)
+            .filter(published_at__gte=self.since)
+            .only("pk", "slug", "published_at", "updated_at", field_for("title", self.code))
+            .newest_first()
+        )
+
+    def location(self, item):
+        with translation.override(self.code):
+            return item.get_absolute_url()
+
+    def lastmod(self, item):
+        return item.updated_at
+
+    def get_latest_lastmod(self):
+        return self.items().aggregate(latest=Max("updated_at"))["latest"]
+
+    def get_urls(self, page=1, site=None, protocol=None):
+        urls = super().get_urls(page=page, site=site, protocol=protocol)
+        with translation.override(self.code):
+            name = pgettext("site name", "Kazinform")
+        # Google wants an ISO 639 code, and zh-cn for Simplified Chinese.
+        language = "zh-cn" if self.code == "zh-hans" else self.code.split("-")[0]
+        for url in urls:
+            item = url["item"]
+            url["lastmod_w3c"] = w3c(url["lastmod"])
+            url["news"] = {
+                "name": name,
+                "language": language,
+                "publication_date": w3c(item.published_at),
+                "title": getattr(item, field_for("title", self.code)),
+            }
+        return urls
+
+
+KINDS = {
+    "articles": ArticleSitemap,
+    "categories": CategorySitemap,
+    "tags": TagSitemap,
+    "authors": AuthorSitemap,
+}
+SECTIONS = {
+    f"{kind}-{code}": (code, partial(sitemap, code))
+    for kind, sitemap in KINDS.items()
+    for code in editions.CODES
+}
+NEWS_SECTIONS = {code: (code, partial(NewsSitemap, code)) for code in editions.CODES}
+
+
+def non_empty(sections):
+    """The sections that have pages, so the index never leads to an empty <urlset>."""
+    live = {}
+    for name, (_code, make) in sections.items():
+        sitemap = make()
+        if sitemap.paginator.count:
+            live[name] = sitemap
+    return live
+
+
+def rendered_plainly(response):
+    """Render a sitemap view's response without the request's context processors:
+    the XML uses none of them, and they would query for menus and settings."""
+    response.content = loader.render_to_string(response.template_name, response.context_data)
+    return response
+
+
+def all_articles(request, **kwargs):
+    return Article.objects.published()
+
+
+def section_articles(sections):
+    def articles(request, section):
+        if section not in sections:
+            return Article.objects.none()
+        return Article.objects.for_readers(sections[section][0])
+
+    return articles
+
+
+@cacheable(all_articles)
+def index(request):
+    return rendered_plainly(
+        sitemap_views.index(
+            request,
+            non_empty(SECTIONS),
+            template_name="sitemaps/index.xml",
+            sitemap_url_name="sitemap-section",
+        )
+    )
+
+
+@cacheable(section_articles(SECTIONS))
+def section(request, section):
+    if section not in SECTIONS:
+        raise Http404("No such sitemap.")
+    return rendered_plainly(
+        sitemap_views.sitemap(
+            request,
+            {section: SECTIONS[section][1]},
+            section=section,
+            template_name="sitemaps/sitemap.xml",
+        )
+    )
+
+
+@cacheable(all_articles)
+def news_index(request):
+    return rendered_plainly(
+        sitemap_views.index(
+            request,
+            non_empty(NEWS_SECTIONS),
+            template_name="sitemaps/index.xml",
+            sitemap_url_name="news-sitemap-section",
+        )
+    )
+
+
+@cacheable(section_articles(NEWS_SECTIONS))
+def news_section(request, section):
+    if section not in NEWS_SECTIONS:
+        raise Http404("No such news sitemap.")
+    return rendered_plainly(
+        sitemap_views.sitemap(
+            request,
+            {section: NEWS_SECTIONS[section][1]},
+            section=section,
+            template_name="sitemaps/news.xml",
+        )
+    )

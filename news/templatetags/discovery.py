@@ -1,0 +1,188 @@
+"""Metadata for search engines and social networks: canonical and hreflang links,
+Open Graph and Twitter cards, feed links, and JSON-LD on article pages."""
+
+import json
+
+from django import template
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
+from django.utils.translation import gettext, pgettext
+
+from news.discovery import hreflang_alternates
+from news.images import renditions
+from news.models import Category
+from portal import editions
+
+register = template.Library()
+
+DESCRIPTION_WORDS = 40
+LOGO = ("img/logo.png", 600, 60)
+# What json.dumps leaves that could end a <script> element early.
+SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+def iso(moment):
+    return timezone.localtime(moment).isoformat(timespec="seconds")
+
+
+def modified(article):
+    # An article edited before its scheduled time was not modified after it came out.
+    return max(article.updated_at, article.published_at)
+
+
+def json_ld(data):
+    return mark_safe(json.dumps(data, ensure_ascii=False).translate(SCRIPT_ESCAPES))
+
+
+def share_image(article):
+    """(url, width, height) of the widest JPEG rendition of the lead image, which every
+    social network reads; the original where no renditions exist."""
+    versions = renditions(article.image, article.image_width)
+    if not versions:
+        return article.image.url, article.image_width, article.image_height
+    widest = versions[-1]
+    height = round(article.image_height * widest.width / article.image_width)
+    return widest.jpeg, widest.width, height
+
+
+def site_name():
+    return pgettext("site name", "Kazinform")
+
+
+@register.simple_tag(takes_context=True)
+def page_meta(context):
+    """Everything includes/meta.html shows, for the page being rendered."""
+    request = context.get("request")
+    if request is None:  # e.g. a page rendered without its request, when the site is failing
+        return {}
+    edition = editions.get(translation.get_language())
+    urls = {
+        code: request.build_absolute_uri(url)
+        for code, url in (context.get("edition_urls") or {}).items()
+    }
+    canonical = urls.get(edition.code)
+    page_obj = context.get("page_obj")
+    alternates = hreflang_alternates(urls)
+    if canonical and page_obj is not None and page_obj.number > 1:
+        # Page N of a list is its own page; other editions' page N may not exist.
+        canonical += f"?page={page_obj.number}"
+        alternates = []
+
+    article = context.get("article")
+    subject = context.get("subject")
+    feeds = [(site_name(), request.build_absolute_uri(reverse("news:feed")))]
+    if isinstance(subject, Category):
+        feeds.append(
+            (
+                f"{subject.name} | {site_name()}",
+                request.build_absolute_uri(
+                    reverse("news:category-feed", kwargs={"slug": subject.slug})
+                ),
+            )
+        )
+
+    meta = {
+        "canonical": canonical,
+        "alternates": alternates,
+        "feeds": feeds,
+        "site_name": site_name(),
+        "locale": edition.bcp47.replace("-", "_"),
+        "locale_alternates": [
+            editions.get(code).bcp47.replace("-", "_") for code in urls if code != edition.code
+        ],
+        "type": "website",
+        "title": subject.name if subject is not None else site_name(),
+        "description": gettext(
+            "National news agency of Kazakhstan: news of Kazakhstan and the world."
+        ),
+        "image": None,
+    }
+    if article is not None:
+        meta.update(
+            type="article",
+            title=article.title,
+            description=Truncator(article.lead).words(DESCRIPTION_WORDS) or meta["description"],
+            published=iso(article.published_at),
+            modified=iso(modified(article)),
+            section=article.category.name,
+            tags=[tag.name for tag in article.tags.all() if tag.name],
+        )
+        if article.image:
+            url, width, height = share_image(article)
+            meta["image"] = {
+                "url": request.build_absolute_uri(url),
+                "width": width,
+                "height": height,
+                "alt": article.image_caption or article.title,
+            }
+    return meta
+
+
+@register.simple_tag(takes_context=True)
+def article_structured_data(context, article):
+    """JSON-LD NewsArticle and BreadcrumbList of an article page, ready for <script>."""
+    request = context["request"]
+    edition = editions.get(translation.get_language())
+    url = request.build_absolute_uri(article.get_absolute_url())
+    logo, width, height = LOGO
+    publisher = {
+        "@type": "Organization",
+        "name": site_name(),
+        "url": request.build_absolute_uri(reverse("news:home")),
+        "logo": {
+            "@type": "ImageObject",
+            "url": request.build_absolute_uri(static(logo)),
+            "width": width,
+            "height": height,
+        },
+    }
+    authors = [
+        {
+            "@type": "Person",
+            "name": author.name,
+            "url": request.build_absolute_uri(author.get_absolute_url()),
+        }
+        for author in article.authors.all()
+        if author.name
+    ]
+    news_article = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "mainEntityOfPage": {"@type": "WebPage", "@id": url},
+        "url": url,
+        "headline": Truncator(article.title).chars(110),
+        "description": article.lead,
+        "datePublished": iso(article.published_at),
+        "dateModified": iso(modified(article)),
+        # Without a named author the agency itself is the author.
+        "author": authors or [publisher],
+        "publisher": publisher,
+        "inLanguage": edition.bcp47,
+        "articleSection": article.category.name,
+        "keywords": [tag.name for tag in article.tags.all() if tag.name],
+    }
+    if article.image:
+        news_article["image"] = [request.build_absolute_uri(share_image(article)[0])]
+
+    trail = [(gettext("Main Page"), reverse("news:home"))]
+    trail += [
+        (category.name, category.get_absolute_url()) for category in context.get("breadcrumbs", ())
+    ]
+    trail.append((article.title, article.get_absolute_url()))
+    breadcrumbs = {
+        "@context": "https://schema.org",
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            {
+                "@type": "ListItem",
+                "position": position,
+                "name": name,
+                "item": request.build_absolute_uri(path),
+            }
+            for position, (name, path) in enumerate(trail, start=1)
+        ],
+    }
+    return {"news_article": json_ld(news_article), "breadcrumbs": json_ld(breadcrumbs)}

@@ -1,0 +1,111 @@
+"""Caching of what readers see, invalidated by content changes, never fatal.
+
+Every cached value's key carries the current *content generation*, a number
+that any save or delete in the newsroom or widgets replaces (see
+`portal.signals`). Bumping it makes all earlier entries unreachable at once,
+so an editor's change shows on the next request, without tracking which pages
+showed what. If the cache backend is down, everything is computed afresh.
+"""
+
+import hashlib
+import logging
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.utils.cache import patch_cache_control
+
+logger = logging.getLogger(__name__)
+
+GENERATION_KEY = "content-generation"
+
+
+def _quietly(operation, default=None):
+    try:
+        return operation()
+    except Exception:  # any backend error (Redis down, timeouts): degrade to no caching
+        logger.warning("cache unavailable", exc_info=True)
+        return default
+
+
+def generation():
+    """The current content generation, or None when the cache is unreachable."""
+    value = _quietly(lambda: cache.get(GENERATION_KEY))
+    if value is None:
+        value = time.time_ns()
+        if not _quietly(lambda: cache.add(GENERATION_KEY, value, None), default=False):
+            value = _quietly(lambda: cache.get(GENERATION_KEY))
+    return value
+
+
+def bump_generation():
+    _quietly(lambda: cache.set(GENERATION_KEY, time.time_ns(), None))
+
+
+def cached(key, compute, timeout):
+    """`compute()`, kept for `timeout` seconds or until the content changes."""
+    current = generation()
+    if current is None:
+        return compute()
+    full_key = f"{key}:g{current}"
+    value = _quietly(lambda: cache.get(full_key))
+    if value is None:
+        value = compute()
+        _quietly(lambda: cache.set(full_key, value, timeout))
+    return value
+
+
+class PublicPageCacheMixin:
+    """Serve anonymous readers a cached copy of the page; never cache for staff.
+
+    Responses say `Cache-Control: public, max-age=…` so a CDN may hold them
+    briefly too. Reads are still counted: the page's beacon is a separate request.
+    """
+
+    page_cache_parameters = ("page",)
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD") or request.user.is_authenticated:
+            response = super().dispatch(request, *args, **kwargs)
+            patch_cache_control(response, private=True, no_cache=True)
+            return response
+
+        current = generation()
+        # Only parameters that change the page make a key of their own, so that
+        # junk query strings (?utm_…=…) cannot fill the cache with copies.
+        meaningful = sorted(
+            (name, value)
+            for name, value in request.GET.items()
+            if name in self.page_cache_parameters
+        )
+        digest = hashlib.sha256(repr((request.path, meaningful)).encode()).hexdigest()
+        key = f"page:{digest}:g{current}" if current is not None else None
+        page = _quietly(lambda: cache.get(key)) if key else None
+        if page is None:
+            page = self._render_for_cache(request, *args, **kwargs)
+            if key and page is not None:
+                _quietly(lambda: cache.set(key, page, settings.PAGE_CACHE_SECONDS))
+            if page is None:
+                return self._response
+        status, content_type, location, content = page
+        response = HttpResponse(content, status=status, content_type=content_type)
+        if location:
+            response["Location"] = location
+        patch_cache_control(response, public=True, max_age=settings.PAGE_CACHE_SECONDS)
+        return response
+
+    def _render_for_cache(self, request, *args, **kwargs):
+        """The page as a picklable tuple; None (and self._response) if it must not be cached."""
+        response = super().dispatch(request, *args, **kwargs)
+        if hasattr(response, "render"):
+            response.render()
+        if response.status_code not in (200, 301) or response.cookies or response.streaming:
+            self._response = response
+            return None
+        return (
+            response.status_code,
+            response["Content-Type"],
+            response.get("Location"),
+            response.content,
+        )

@@ -1,0 +1,22 @@
+"""Any change to content readers see starts a new content generation (see portal.cache)."""
+
+from django.core.signals import request_started
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from portal.cache import bump_generation
+from portal.db_router import forget_writes
+
+# View counts change on every read; they have their own short-lived caches.
+IGNORED_MODELS = {"news.dailyviews"}
+WATCHED_APPS = {"news", "widgets"}
+
+
+def content_changed(sender, **kwargs):
+    if sender._meta.app_label in WATCHED_APPS and sender._meta.label_lower not in IGNORED_MODELS:
+        bump_generation()
+
+
+def connect():
+    for signal in (post_save, post_delete, m2m_changed):
+        signal.connect(content_changed, dispatch_uid=f"portal-content-{signal!r}")
+    request_started.connect(forget_writes, dispatch_uid="portal-forget-writes")

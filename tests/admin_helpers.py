@@ -1,0 +1,65 @@
+"""Users in the newsroom's roles and form data for the article admin, for admin tests."""
+
+from django.contrib.auth.models import Group, User
+from django.urls import reverse
+from django.utils import timezone
+
+from news.models import Article
+
+EDITOR = "Editor"
+CHIEF_EDITOR = "Chief editor"
+
+
+def make_staff(group_name, username=None):
+    """A staff user in the group `group_name` (made by migration news 0003)."""
+    user = User.objects.create_user(
+        username or group_name.lower().replace(" ", "-"), password="unused-in-tests"
+    )
+    user.is_staff = True
+    user.save()
+    user.groups.add(Group.objects.get(name=group_name))
+    return user
+
+
+def add_url():
+    return reverse("admin:news_article_add")
+
+
+def change_url(article):
+    return reverse("admin:news_article_change", args=[article.pk])
+
+
+def article_form_data(category, status=Article.Status.DRAFT, when=None, **fields):
+    """What the article form posts: an English title and body, the rest as given."""
+    when = timezone.localtime(when or timezone.now())
+    data = {
+        "slug": "from-the-admin",
+        "title_en": "Written in the admin",
+        "body_en": "<p>Body written in the admin</p>",
+        "category": category.pk,
+        "status": status,
+        "published_at_0": when.strftime("%Y-%m-%d"),
+        "published_at_1": when.strftime("%H:%M:%S"),
+    }
+    data.update(fields)
+    return data
+
+
+def form_data_of(article, **changes):
+    """The change form's data for an existing article, with `changes` applied."""
+    from news.models import field_for
+    from portal import editions
+
+    data = article_form_data(
+        article.category,
+        status=article.status,
+        when=article.published_at,
+        slug=article.slug,
+    )
+    for name in ("title", "lead", "body", "dateline_city", "image_caption", "image_credit"):
+        for code in editions.CODES:
+            data[field_for(name, code)] = getattr(article, field_for(name, code)) or ""
+    data["tags"] = [tag.pk for tag in article.tags.all()]
+    data["authors"] = [author.pk for author in article.authors.all()]
+    data.update(changes)
+    return data

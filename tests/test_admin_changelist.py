@@ -1,0 +1,136 @@
+"""The article list of the admin: editions at a glance, filters, search, fixed query count."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from news.models import Article
+from tests.admin_helpers import CHIEF_EDITOR, make_staff
+from tests.builders import make_article, make_author, make_category, make_tag
+
+pytestmark = pytest.mark.django_db
+
+CHANGELIST = "/en/admin/news/article/"
+
+
+@pytest.fixture
+def chief(client):
+    client.force_login(make_staff(CHIEF_EDITOR))
+
+
+def rows(client, query=""):
+    response = client.get(CHANGELIST + query)
+    assert response.status_code == 200
+    return response.context["cl"].result_list, response.content.decode()
+
+
+def test_list_shows_every_edition_marking_the_written_ones(client, chief):
+    make_article("Bilingual", codes=("en", "kk-arab"))
+    _rows, html = rows(client)
+    assert 'class="edition edition-present" title="English: written" lang="en">En<' in html
+    assert 'class="edition edition-present" title="قازاقشا: written" lang="kk-Arab">ق ز<' in html
+    assert 'class="edition edition-absent" title="Русский: not written" lang="ru">ру<' in html
+
+
+def test_list_shows_status_category_authors_and_publish_time(client, chief):
+    author = make_author(name="Adlet Seilkhanov")
+    category = make_category(name="Parliament")
+    make_article(
+        "Scheduled one",
+        category=category,
+        authors=[author],
+        published_at=timezone.now() + timedelta(days=1),
+    )
+    make_article("Draft one", status=Article.Status.DRAFT)
+    _rows, html = rows(client)
+    assert '<td class="field-state">Scheduled</td>' in html
+    assert '<td class="field-state">Draft</td>' in html
+    assert "Parliament [en]" in html
+    assert "Adlet Seilkhanov [en]" in html
+    assert 'class="field-published_at' in html
+
+
+def test_title_falls_back_to_another_edition_only_in_the_admin_list(client, chief):
+    make_article("Only in Russian", codes=("ru",))
+    _rows, html = rows(client)
+    assert "Only in Russian" in html
+
+
+@pytest.mark.parametrize(
+    "state, expected",
+    [
+        ("draft", {"draft"}),
+        ("scheduled", {"scheduled"}),
+        ("published", {"live"}),
+        ("unpublished", {"unpublished"}),
+    ],
+)
+def test_status_filter_tells_scheduled_from_published(client, chief, state, expected):
+    made = {
+        "draft": make_article(status=Article.Status.DRAFT),
+        "scheduled": make_article(published_at=timezone.now() + timedelta(hours=2)),
+        "live": make_article(),
+        "unpublished": make_article(status=Article.Status.UNPUBLISHED),
+    }
+    found, _html = rows(client, f"?state={state}")
+    assert {key for key, article in made.items() if article in found} == expected
+
+
+def test_edition_filter_uses_title_and_body(client, chief):
+    kazakh = make_article(codes=("kk",))
+    english = make_article(codes=("en",))
+    title_only = make_article(codes=("en",), title_kk="Тек тақырып")
+    found, _html = rows(client, "?edition=kk")
+    assert list(found) == [kazakh]
+    assert english not in found and title_only not in found
+
+
+def test_filters_by_category_author_and_featured(client, chief):
+    category, author = make_category(), make_author()
+    in_category = make_article(category=category)
+    by_author = make_article(authors=[author])
+    featured = make_article(featured=True)
+    assert list(rows(client, f"?category__id__exact={category.pk}")[0]) == [in_category]
+    assert list(rows(client, f"?authors__id__exact={author.pk}")[0]) == [by_author]
+    assert list(rows(client, "?featured__exact=1")[0]) == [featured]
+
+
+def test_search_finds_a_title_in_any_edition(client, chief):
+    found_article = make_article(codes=("en",), title_zh_hans="哈萨克斯坦议会")
+    make_article("Something else")
+    assert list(rows(client, "?q=议会")[0]) == [found_article]
+
+
+def test_date_hierarchy_and_autocomplete_are_offered(client, chief):
+    make_article()
+    _rows, html = rows(client)
+    assert '<nav class="toplinks">' in html  # the date hierarchy
+    form = client.get("/en/admin/news/article/add/").content.decode()
+    for field in ("tags", "authors", "related"):
+        assert f'id="id_{field}"' in form
+        assert "admin-autocomplete" in form
+    tag = make_tag(name="Senate")
+    response = client.get(
+        "/en/admin/autocomplete/",
+        {"term": "Senate", "app_label": "news", "model_name": "article", "field_name": "tags"},
+    )
+    assert response.json()["results"][0]["id"] == str(tag.pk)
+
+
+def test_changelist_query_count_does_not_grow_with_rows(client, chief):
+    def count_queries():
+        with CaptureQueriesContext(connection) as queries:
+            rows(client)
+        return len(queries)
+
+    rows(client)  # first request makes the site-settings row: not part of the measure
+    tags = [make_tag(), make_tag()]
+    for _ in range(3):
+        make_article(codes=("en", "ru"), authors=[make_author(), make_author()], tags=tags)
+    few = count_queries()
+    for _ in range(12):
+        make_article(codes=("kk",), authors=[make_author()], category=make_category())
+    assert count_queries() == few

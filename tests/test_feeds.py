@@ -1,0 +1,183 @@
+"""RSS 2.0 feeds of each edition and category, and their caching headers."""
+
+import io
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import feedparser
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from PIL import Image
+
+from news.models import Article
+from tests.builders import make_article, make_author, make_category, make_tag
+
+pytestmark = pytest.mark.django_db
+
+ALMATY = ZoneInfo("Asia/Almaty")
+
+
+def png(name="lead.png", size=(64, 48)):
+    data = io.BytesIO()
+    Image.new("RGB", size, (0, 94, 168)).save(data, "PNG")
+    return SimpleUploadedFile(name, data.getvalue(), content_type="image/png")
+
+
+def feed(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    assert response["Content-Type"].startswith("application/rss+xml")
+    parsed = feedparser.parse(response.content)
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    assert parsed.version == "rss20"
+    return parsed, response
+
+
+def titles(parsed):
+    return [entry.title for entry in parsed.entries]
+
+
+def test_edition_feed_lists_only_what_readers_of_that_edition_see(client):
+    both = make_article("Both", codes=("en", "ru"))
+    russian_only = make_article("Russian", codes=("ru",))
+    make_article("Draft", codes=("en", "ru"), status=Article.Status.DRAFT)
+    make_article("Later", codes=("en", "ru"), published_at=timezone.now() + timedelta(hours=1))
+
+    english, _ = feed(client, "/en/rss/")
+    russian, _ = feed(client, "/ru/rss/")
+
+    assert titles(english) == [both.title_en]
+    assert titles(russian) == [russian_only.title_ru, both.title_ru]
+    assert english.feed.language == "en"
+    assert russian.feed.language == "ru"
+    assert english.feed.link == "http://testserver/en/"
+
+
+def test_feeds_of_bcp47_editions_name_their_language(client):
+    make_article(codes=("kk-latn",))
+    parsed, _ = feed(client, "/kk-latn/rss/")
+    assert parsed.feed.language == "kk-Latn"
+    assert len(parsed.entries) == 1
+
+
+def test_feed_item_has_link_guid_date_lead_author_categories_and_image(client):
+    category = make_category("politics", name="Politics")
+    article = make_article(
+        "Senate",
+        category=category,
+        tags=[make_tag("senate", name="Senate")],
+        authors=[make_author("adlet", name="Adlet")],
+        published_at=datetime(2024, 6, 1, 15, 0, tzinfo=ALMATY),
+        slug="senate-session",
+        image=png(),
+    )
+    parsed, response = feed(client, "/en/rss/")
+    (item,) = parsed.entries
+
+    assert item.link == f"http://testserver/en/article/{article.pk}-senate-session/"
+    assert item.id == f"http://testserver/en/article/{article.pk}/"
+    assert b'<guid isPermaLink="true">' in response.content
+    # The publish time is given in Almaty's own offset (UTC+5 since March 2024).
+    assert b"<pubDate>Sat, 01 Jun 2024 15:00:00 +0500</pubDate>" in response.content
+    assert item.published_parsed[:5] == (2024, 6, 1, 10, 0)
+    assert item.summary == article.lead_en
+    assert item.author == "Adlet [en]"
+    assert [tag.term for tag in item.tags] == ["Politics [en]", "Senate [en]"]
+    (enclosure,) = item.enclosures
+    assert enclosure.href == f"http://testserver{article.image.url}"
+    assert enclosure.type == "image/png"
+    assert int(enclosure.length) == article.image.size > 0
+
+
+def test_feed_survives_an_image_missing_from_storage(client):
+    article = make_article(image=png())
+    article.image.storage.delete(article.image.name)
+    parsed, _ = feed(client, "/en/rss/")
+    assert parsed.entries[0].enclosures[0].length == "0"
+
+
+def test_titles_with_markup_characters_reach_the_reader_as_text(client):
+    make_article(title_en="Tom & Jerry <live>", lead_en="A < B", body_en="<p>x</p>")
+    parsed, _ = feed(client, "/en/rss/")
+    assert parsed.entries[0].title == "Tom & Jerry <live>"
+    assert parsed.entries[0].summary == "A &lt; B"  # HTML that shows "A < B"
+
+
+def test_category_feed_has_the_category_and_its_subcategories_only(client):
+    news = make_category("news", name="News")
+    parliament = make_category("parliament", parent=news, name="Parliament")
+    in_news = make_article("In news", category=news)
+    in_parliament = make_article("In parliament", category=parliament)
+    make_article("Elsewhere", category=make_category("sport"))
+
+    parsed, _ = feed(client, "/en/category/news/rss/")
+    assert set(titles(parsed)) == {in_news.title_en, in_parliament.title_en}
+    assert parsed.feed.title == "News [en] | Kazinform"
+    assert parsed.feed.link == "http://testserver/en/category/news/"
+
+
+@pytest.mark.parametrize("url", ["/en/category/nothing/rss/", "/ru/category/english-only/rss/"])
+def test_feed_of_a_category_missing_from_the_edition_is_not_found(client, url):
+    make_category("english-only", codes=("en",))
+    assert client.get(url).status_code == 404
+
+
+def test_feeds_are_cacheable_for_a_few_minutes(client):
+    make_article()
+    _, response = feed(client, "/en/rss/")
+    assert "public" in response["Cache-Control"]
+    assert "max-age=300" in response["Cache-Control"]
+    assert response["ETag"]
+    assert response["Last-Modified"]
+
+
+def test_feed_answers_conditional_get_until_something_changes(client):
+    article = make_article()
+    _, first = feed(client, "/en/rss/")
+
+    by_etag = client.get("/en/rss/", HTTP_IF_NONE_MATCH=first["ETag"])
+    by_date = client.get("/en/rss/", HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+    assert by_etag.status_code == 304
+    assert by_date.status_code == 304
+    assert by_etag.content == b""
+
+    article.title_en = "Corrected headline"
+    article.updated_at = timezone.now() + timedelta(seconds=2)
+    Article.objects.filter(pk=article.pk).update(
+        title_en=article.title_en, updated_at=article.updated_at
+    )
+    changed = client.get("/en/rss/", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert changed.status_code == 200
+    assert b"Corrected headline" in changed.content
+
+
+def test_unpublishing_an_article_changes_the_etag(client):
+    keep, drop = make_article(), make_article()
+    _, first = feed(client, "/en/rss/")
+    Article.objects.filter(pk=drop.pk).update(status=Article.Status.DRAFT)
+    response = client.get("/en/rss/", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert response.status_code == 200
+    assert titles(feedparser.parse(response.content)) == [keep.title_en]
+
+
+def build_articles(count, category):
+    tag, author = make_tag(), make_author()
+    for _ in range(count):
+        make_article(category=category, tags=[tag, make_tag()], authors=[author, make_author()])
+
+
+@pytest.mark.parametrize("url", ["/en/rss/", "/en/category/news/rss/"])
+def test_feed_queries_do_not_grow_with_the_number_of_articles(client, url):
+    news = make_category("news")
+    counts = []
+    for added, total in ((3, 3), (12, 15)):
+        build_articles(added, news)
+        with CaptureQueriesContext(connection) as queries:
+            parsed, _ = feed(client, url)
+        assert len(parsed.entries) == total
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+    assert counts[1] <= 6

@@ -1,0 +1,102 @@
+"""The scale-data generator and the replica router: small, fast checks of what runs at a million."""
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from news.models import Article, field_for
+from portal import editions
+from portal.db_router import ReplicaRouter, forget_writes
+from tests.builders import make_author, make_category, make_tag
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def newsroom():
+    for _ in range(3):
+        make_category(), make_tag(), make_author()
+
+
+def generated(**filters):
+    return Article.objects.filter(slug__startswith="generated-", **filters)
+
+
+def snapshot():
+    return list(
+        generated()
+        .order_by("slug")
+        .values_list("slug", "title_en", "title_ru", "published_at", "category__slug")
+    )
+
+
+def test_generator_is_deterministic_for_a_seed(newsroom):
+    call_command("generate_articles", "--end=2026-01-31", count=60, seed=7, batch_size=25)
+    first = snapshot()
+    generated().delete()
+    call_command("generate_articles", "--end=2026-01-31", count=60, seed=7, batch_size=25)
+    assert snapshot() == first
+    assert len(first) == 60
+
+
+def test_generated_articles_are_realistic(newsroom):
+    call_command("generate_articles", "--end=2026-01-31", count=300, seed=3)
+    articles = list(generated().prefetch_related("tags", "authors"))
+    assert all(a.tags.all() and a.authors.all() for a in articles)
+    edition_counts = [len(a.editions()) for a in articles]
+    assert sum(1 for n in edition_counts if n <= 2) > len(articles) / 2  # most in one or two
+    assert any(n == len(editions.CODES) for n in edition_counts)  # some in all seven
+    years = {a.published_at.year for a in articles}
+    assert len(years) >= 4
+    for article in articles[:20]:
+        for code in article.editions():
+            assert getattr(article, field_for("lead", code))
+            assert getattr(article, field_for("dateline_city", code))
+
+
+def test_up_to_adds_only_what_is_missing(newsroom):
+    call_command("generate_articles", "--end=2026-01-31", up_to=40, seed=1)
+    call_command("generate_articles", "--end=2026-01-31", up_to=50, seed=1)
+    assert Article.objects.count() == 50
+
+
+def test_generator_needs_a_newsroom_first():
+    with pytest.raises(CommandError, match="load_demo"):
+        call_command("generate_articles", count=5)
+
+
+@pytest.mark.parametrize("arguments", [["--count", "0"], ["--count", "x"], ["--end", "31-01-2026"]])
+def test_generator_rejects_bad_arguments(arguments, newsroom):
+    with pytest.raises(CommandError):
+        call_command("generate_articles", *arguments)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_replica_router_reads_from_the_replica_until_this_request_writes():
+    router = ReplicaRouter()
+    forget_writes()
+    assert router.db_for_read(Article) == "replica"
+    assert router.db_for_write(Article) == "default"
+    assert router.db_for_read(Article) == "default"
+    forget_writes()
+    assert router.db_for_read(Article) == "replica"
+    assert router.allow_migrate("replica", "news") is False
+
+
+@pytest.mark.parametrize(
+    ("code", "word"), [("en", "parliament"), ("ru", "парламент"), ("kk-arab", "سەنات")]
+)
+def test_search_uses_the_editions_full_text_index(code, word):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("GIN indexes are PostgreSQL's")
+    from news import search
+
+    # Only the full-text condition, so that the GIN index is the one index that applies.
+    queryset = search.matching(Article.objects.all(), word, code).order_by()
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # the test table is tiny
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert f"news_article_search_{code.replace('-', '_')}" in plan, plan
