@@ -64,7 +64,7 @@ bench: $(INSTALLED) .secret_key
 	$(MANAGE) compile_translations
 	$(MANAGE) collectstatic --noinput --verbosity 0
 	$(MANAGE) load_demo
-	$(MANAGE) generate_articles --up-to $(BENCH_ARTICLES) --seed 1
+	$(MANAGE) generate_articles --up-to $(BENCH_ARTICLES) --seed 1 --defer-search-indexes
 	REDIS_URL=$(BENCH_REDIS) $(MANAGE) benchmark
 
 lint: $(INSTALLED)

@@ -8,8 +8,10 @@ form, in save_model and in has_change_permission, not only by hiding buttons.
 
 import reversion
 from django.contrib import admin, messages
+from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import format_html_join
@@ -18,12 +20,18 @@ from django.utils.translation import ngettext
 from modeltranslation.admin import TabbedTranslationAdmin
 from reversion.admin import VersionAdmin
 
+from news import kazakh_scripts
 from news.forms import ArticleAdminForm, ArticleImageField, body_widget
 from news.models import Article, Author, Category, SiteSettings, Tag, field_for
 from news.sanitize import BODY_FIELDS
 from portal import editions
 
 PUBLISH_PERMISSION = "news.publish_article"
+
+# The newsroom's name instead of Django's "Django administration", in the editor's language.
+admin.site.site_header = _("Kazinform newsroom")
+admin.site.site_title = _("Kazinform newsroom")
+admin.site.index_title = _("Newsroom administration")
 
 
 def names_in_every_edition(field="name"):
@@ -156,6 +164,46 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin):
                 # The form refuses this already; never let it through another way.
                 raise PermissionDenied
         super().save_model(request, obj, form, change)
+        if form.kazakh_filled is not None:
+            self._report_kazakh_scripts(request, form.kazakh_filled)
+
+    # --- Kazakh in three scripts ------------------------------------------------
+
+    def _report_kazakh_scripts(self, request, filled):
+        if filled:
+            message = ngettext(
+                "%(count)d Latin or Arabic-script Kazakh field was filled from the "
+                "Cyrillic text: check it and correct it by hand.",
+                "%(count)d Latin and Arabic-script Kazakh fields were filled from the "
+                "Cyrillic text: check them and correct them by hand.",
+                len(filled),
+            ) % {"count": len(filled)}
+            self.message_user(request, message, messages.SUCCESS)
+        else:
+            self.message_user(
+                request,
+                _(
+                    "Nothing was filled: the Latin and Arabic-script Kazakh fields already "
+                    "have text, which is never overwritten."
+                ),
+                messages.WARNING,
+            )
+
+    def _back_to_the_form(self, request, obj):
+        """After the transliteration button, the editor goes on correcting the same article."""
+        url = reverse("admin:news_article_change", args=[obj.pk])
+        context = {"preserved_filters": self.get_preserved_filters(request), "opts": self.opts}
+        return HttpResponseRedirect(add_preserved_filters(context, url))
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if kazakh_scripts.BUTTON in request.POST:
+            return self._back_to_the_form(request, obj)
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        if kazakh_scripts.BUTTON in request.POST:
+            return self._back_to_the_form(request, obj)
+        return super().response_change(request, obj)
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
         # Reverting rewrites the article as it is now: check the right to change

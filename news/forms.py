@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.widgets import AdminProseEditorWidget
 
-from news import images
+from news import images, kazakh_scripts
 from news.models import Article
 from news.sanitize import BODY_FIELDS, clean_html
 
@@ -49,6 +49,8 @@ class ArticleAdminForm(forms.ModelForm):
 
     # Set by ArticleAdmin.get_form for each request.
     can_publish = False
+    # The kk-latn / kk-arab fields filled by the transliteration button, if it was pressed.
+    kazakh_filled = None
 
     # No Meta: ArticleAdmin.get_form gives the model and the fields per request.
 
@@ -70,6 +72,8 @@ class ArticleAdminForm(forms.ModelForm):
         for name in BODY_FIELDS:
             if cleaned.get(name):
                 cleaned[name] = clean_html(cleaned[name])
+        if kazakh_scripts.BUTTON in self.data:
+            self._fill_kazakh_scripts(cleaned)
         status = cleaned.get("status")
         if not self.can_publish and status is not None:
             if status == Article.Status.PUBLISHED and self.stored_status != status:
@@ -77,3 +81,27 @@ class ArticleAdminForm(forms.ModelForm):
             elif self.stored_status == Article.Status.PUBLISHED and status != self.stored_status:
                 self.add_error("status", _("Only a chief editor can unpublish an article."))
         return cleaned
+
+    def _fill_kazakh_scripts(self, cleaned):
+        """The one-action Latin and Arabic-script editions, from the cleaned Cyrillic text."""
+        if not kazakh_scripts.has_source(cleaned):
+            self.add_error(
+                None,
+                _(
+                    "Write the Kazakh (Cyrillic) text first: there is nothing to fill "
+                    "the Latin and Arabic-script editions from."
+                ),
+            )
+            return
+        self.kazakh_filled = kazakh_scripts.fill_from_cyrillic(cleaned)
+        for name in self.kazakh_filled:
+            limit = getattr(self.fields.get(name), "max_length", None)
+            if limit and len(cleaned[name]) > limit:
+                self.add_error(
+                    name,
+                    _(
+                        "The transliteration is longer than %(limit)d characters: "
+                        "write this field by hand."
+                    )
+                    % {"limit": limit},
+                )

@@ -49,3 +49,29 @@ def matching(queryset, query, code):
             word_anywhere |= Q(**{f"{field_for(name, code)}__icontains": word})
         condition &= word_anywhere
     return queryset.filter(condition)
+
+
+def search_index_statements(concurrently=True):
+    """CREATE INDEX statements of the per-edition GIN indexes (PostgreSQL).
+
+    The indexed expression is the one `search_vector` makes Django write, so
+    that the planner can use the index for `matching`; the migration that adds
+    the indexes and the scale-data generator both call this.
+    """
+    statements = []
+    for edition in editions.EDITIONS:
+        suffix = edition.code.replace("-", "_")
+        columns = " || ' ' || ".join(
+            f'COALESCE("news_article"."{field_for(name, edition.code)}", \'\')'
+            for name in SEARCHED_FIELDS
+        )
+        statements.append(
+            f"CREATE INDEX {'CONCURRENTLY ' if concurrently else ''}IF NOT EXISTS "
+            f"news_article_search_{suffix} ON news_article USING gin "
+            f"(to_tsvector('{edition.search_config}'::regconfig, {columns}))"
+        )
+    return statements
+
+
+def search_index_names():
+    return [f"news_article_search_{code.replace('-', '_')}" for code in editions.CODES]

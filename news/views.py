@@ -86,7 +86,7 @@ class ArticleListView(EditionMixin, ListView):
     context_object_name = "articles"
 
     def get_queryset(self):
-        return Article.objects.for_readers().for_listing().prefetch_related("authors")
+        return Article.objects.for_readers().for_listing()
 
 
 class SubjectListView(PublicPageCacheMixin, ArticleListView):

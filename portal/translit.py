@@ -3,11 +3,15 @@
 Pure, table-driven functions:
 
 - `kk_cyrl_to_latn`: Kazakh Cyrillic to the official Latin alphabet of 2021
-  (ä ğ ñ ö ū ü, y for ы, ı for і, i for и and й, ş for ш);
+  (ä ğ ñ ö ū ü, y for ы, ı for і, i for и and й, ş for ш; the alphabet has no
+  letter for ц, which it writes s: станция -> stansiia);
 - `kk_cyrl_to_arab`: Kazakh Cyrillic to the Arabic-script orthography (tote
   jazu) used by Kazakhs in China and abroad, with the hamza rule: a word whose
-  vowels are front (ә ө ү і) but which has no е, к or г (letters that already
-  mark it as front) is written with ٴ (high hamza) before it;
+  vowels are all front (ә ө ү і) and which has no е, к or г (letters that
+  already mark it as front) is written with ٴ (high hamza) before it; a word
+  with a back vowel or with қ or ғ (compounds and loans such as баспасөз,
+  Төрағасы, транзит) is read as back and gets none. Every letter is written,
+  и before я included (компания -> كومپانييا), and ц is تس;
 - `uz_latn_to_cyrl`: Uzbek Latin to Uzbek Cyrillic.
 
 Placeholders (`%(name)s`, `%s`, `{0}`, `{name}`), HTML tags and entities, URLs
@@ -68,7 +72,7 @@ KK_LATN = {
     "а": "a", "ә": "ä", "б": "b", "в": "v", "г": "g", "ғ": "ğ", "д": "d", "е": "e",
     "ё": "io", "ж": "j", "з": "z", "и": "i", "й": "i", "к": "k", "қ": "q", "л": "l",
     "м": "m", "н": "n", "ң": "ñ", "о": "o", "ө": "ö", "п": "p", "р": "r", "с": "s",
-    "т": "t", "у": "u", "ұ": "ū", "ү": "ü", "ф": "f", "х": "h", "һ": "h", "ц": "ts",
+    "т": "t", "у": "u", "ұ": "ū", "ү": "ü", "ф": "f", "х": "h", "һ": "h", "ц": "s",
     "ч": "ch", "ш": "ş", "щ": "şş", "ъ": "", "ы": "y", "і": "ı", "ь": "", "э": "e",
     "ю": "iu", "я": "ia",
 }  # fmt: skip
@@ -100,23 +104,22 @@ KK_ARAB = {
     "а": "ا", "ә": "ا", "б": "ب", "в": "ۆ", "г": "گ", "ғ": "ع", "д": "د", "е": "ە",
     "ё": "يو", "ж": "ج", "з": "ز", "и": "ي", "й": "ي", "к": "ك", "қ": "ق", "л": "ل",
     "м": "م", "н": "ن", "ң": "ڭ", "о": "و", "ө": "و", "п": "پ", "р": "ر", "с": "س",
-    "т": "ت", "у": "ۋ", "ұ": "ۇ", "ү": "ۇ", "ф": "ف", "х": "ح", "һ": "ھ", "ц": "س",
+    "т": "ت", "у": "ۋ", "ұ": "ۇ", "ү": "ۇ", "ф": "ف", "х": "ح", "һ": "ھ", "ц": "تس",
     "ч": "چ", "ш": "ش", "щ": "ش", "ъ": "", "ы": "ى", "і": "ى", "ь": "", "э": "ە",
     "ю": "يۋ", "я": "يا",
 }  # fmt: skip
 HAMZA = "\u0674"  # ٴ ARABIC LETTER HIGH HAMZA
 FRONT_VOWELS = set("әөүі")
 FRONT_MARKERS = set("екгэ")  # a word with these is read as front without the hamza
+BACK_MARKERS = set("аоұыяёғқ")  # a word with these is read as back: no hamza
 ARAB_PUNCTUATION = {",": "،", ";": "؛", "?": "؟"}
 CYRILLIC_WORD = re.compile(r"[а-яёәғқңөұүһі]+", re.IGNORECASE)
 
 
 def _kk_arab_word(match):
     word = match.group().lower()
-    # "ия", "ию": the я / ю already carry the ي (Редакция -> رەداكسيا).
-    word = word.replace("ия", "я").replace("ию", "ю")
     letters = "".join(KK_ARAB[char] for char in word)
-    if FRONT_VOWELS & set(word) and not FRONT_MARKERS & set(word):
+    if FRONT_VOWELS & set(word) and not (FRONT_MARKERS | BACK_MARKERS) & set(word):
         letters = HAMZA + letters
     return letters
 

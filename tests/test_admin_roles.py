@@ -3,7 +3,7 @@
 import pytest
 from django.contrib.auth.models import Group
 
-from news.models import Article
+from news.models import Article, Author, Tag
 from tests.admin_helpers import (
     CHIEF_EDITOR,
     EDITOR,
@@ -13,7 +13,7 @@ from tests.admin_helpers import (
     form_data_of,
     make_staff,
 )
-from tests.builders import make_article, make_category
+from tests.builders import make_article, make_author, make_category, make_tag
 
 pytestmark = pytest.mark.django_db
 
@@ -127,3 +127,58 @@ def test_chief_editor_can_edit_a_published_article(client, chief):
     assert response.status_code == 302
     article.refresh_from_db()
     assert article.title_en == "Corrected"
+
+
+def test_editor_can_edit_their_draft(client, editor):
+    draft = make_article(status=Article.Status.DRAFT)
+    response = client.post(change_url(draft), form_data_of(draft, title_en="Rewritten"))
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.title_en == "Rewritten"
+    assert draft.status == Article.Status.DRAFT
+
+
+def test_editor_can_add_tags_and_authors(client, editor):
+    for model in ("tag", "author"):
+        response = client.post(f"/en/admin/news/{model}/add/", {"slug": "new", "name_en": "New"})
+        assert response.status_code == 302, model
+    assert Tag.objects.filter(slug="new").exists() and Author.objects.filter(slug="new").exists()
+
+
+def test_editor_may_look_at_categories_but_not_change_them(client, editor):
+    category = make_category(slug="politics")
+    url = f"/en/admin/news/category/{category.pk}/change/"
+    page = client.get(url)
+    assert page.status_code == 200 and 'name="_save"' not in page.content.decode()
+    response = client.post(url, {"slug": "renamed", "name_en": "Renamed", "position": 0})
+    assert response.status_code == 403
+    assert client.get("/en/admin/news/category/add/").status_code == 403
+    category.refresh_from_db()
+    assert category.slug == "politics"
+
+
+def test_editor_cannot_delete_tags_or_authors(client, editor):
+    tag, author = make_tag(), make_author()
+    assert client.post(f"/en/admin/news/tag/{tag.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert (
+        client.post(f"/en/admin/news/author/{author.pk}/delete/", {"post": "yes"}).status_code
+        == 403
+    )
+    assert Tag.objects.filter(pk=tag.pk).exists() and Author.objects.filter(pk=author.pk).exists()
+
+
+def test_chief_editor_can_delete_an_article(client, chief):
+    article = make_article()
+    response = client.post(f"/en/admin/news/article/{article.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert not Article.objects.filter(pk=article.pk).exists()
+
+
+def test_staff_without_a_role_is_refused_the_newsroom(client):
+    from django.contrib.auth.models import User
+
+    user = User.objects.create_user("intern", password="unused", is_staff=True)
+    client.force_login(user)
+    assert client.get("/en/admin/news/article/").status_code == 403
+    assert client.post(add_url(), article_form_data(make_category())).status_code == 403
+    assert not Article.objects.exists()

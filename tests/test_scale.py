@@ -100,3 +100,20 @@ def test_search_uses_the_editions_full_text_index(code, word):
         cursor.execute("EXPLAIN " + sql, params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert f"news_article_search_{code.replace('-', '_')}" in plan, plan
+
+
+@pytest.mark.django_db(transaction=True)
+def test_deferred_search_indexes_are_built_again_after_the_load():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("GIN indexes are PostgreSQL's")
+    from news import search
+
+    make_category(), make_tag(), make_author()
+    call_command("generate_articles", "--defer-search-indexes", count=30, seed=1)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'news_article'")
+        present = {row[0] for row in cursor.fetchall()}
+    assert set(search.search_index_names()) <= present
+    assert generated().count() == 30

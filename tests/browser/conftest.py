@@ -5,11 +5,17 @@ is missing the browser tests skip with the reason, unless REQUIRE_BROWSER=1 (set
 .ci/run), where a missing browser is a failure: CI must never pass by skipping.
 """
 
+import io
 import os
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import translation
+from PIL import Image
 
 from news.models import DailyViews, field_for
 from portal import editions
@@ -38,7 +44,8 @@ DESKTOP_USER_AGENT = (
     "(KHTML, like Gecko) Chrome/126.0 Safari/537.36"
 )
 DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 375, "height": 740}
+# The narrowest phone the portal is designed for (PRODUCT.md: 360 px).
+PHONE = {"width": 360, "height": 780}
 
 
 def required():
@@ -178,3 +185,64 @@ def newsroom(site):
     return SimpleNamespace(
         lead=lead, others=others, news=news, politics=politics, tag=tag, author=author
     )
+
+
+def jpeg(name="photo.jpg", size=(320, 200)):
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (11, 79, 138)).save(buffer, "JPEG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
+
+
+@pytest.fixture
+def illustrated(newsroom):
+    """The newsroom with a lead image on the lead story and a photo and bio for its
+    author, so pages show every part they have."""
+    lead = newsroom.lead
+    lead.image = jpeg()
+    for code in editions.CODES:
+        setattr(lead, field_for("image_caption", code), HEADLINES[code])
+    lead.image_credit_en = "Photo: Kazinform"
+    lead.save()
+    author = newsroom.author
+    for code in editions.CODES:
+        setattr(author, field_for("bio", code), f"{HEADLINES[code]}. {HEADLINES[code]}.")
+    author.photo = jpeg("adlet.jpg", (120, 120))
+    author.save()
+    return newsroom
+
+
+def reader_pages(newsroom, code):
+    """{page type: (path, expected status)} of every kind of reader page in edition `code`."""
+    with translation.override(code):
+        return {
+            "home": (reverse("news:home"), 200),
+            # A nested category, so its breadcrumbs go through the parent.
+            "category": (newsroom.politics.get_absolute_url(), 200),
+            "article": (newsroom.lead.get_absolute_url(), 200),
+            "tag": (newsroom.tag.get_absolute_url(), 200),
+            "author": (newsroom.author.get_absolute_url(), 200),
+            "search": (reverse("news:search") + "?q=story", 200),
+            "404": (f"/{code}/no-such-page/", 404),
+        }
+
+
+# Screenshots are CI artifacts: CI keeps this folder; git ignores it.
+SCREENSHOTS = Path(
+    os.environ.get("SCREENSHOTS_DIR") or Path(settings.BASE_DIR) / "artifacts" / "screenshots"
+)
+_screenshots_taken = pytest.StashKey[Path]()
+
+
+@pytest.fixture(scope="session")
+def screenshots_dir(pytestconfig):
+    """Where tests save screenshots; its absolute path is printed at the end of the run."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    pytestconfig.stash[_screenshots_taken] = SCREENSHOTS.resolve()
+    return SCREENSHOTS
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    folder = config.stash.get(_screenshots_taken, None)
+    if folder is not None:
+        terminalreporter.write_sep("-", "browser screenshots")
+        terminalreporter.write_line(f"saved under {folder}")

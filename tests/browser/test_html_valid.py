@@ -1,7 +1,6 @@
 """Every kind of reader page is valid HTML, left-to-right and right-to-left, checked
 by the Nu Html Checker (vnu, from the pinned npm package vnu-jar; needs Java 17+)."""
 
-import io
 import json
 import shutil
 import subprocess
@@ -9,14 +8,12 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import RequestFactory
 from django.utils import translation
-from PIL import Image
 
 from news.models import Author, DailyViews
 from portal import views as portal_views
-from tests.browser.conftest import headline_fields, unavailable
+from tests.browser.conftest import headline_fields, jpeg, unavailable
 from tests.builders import make_article, make_author, make_category, make_tag
 
 VNU_JAR = Path(settings.BASE_DIR) / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -30,12 +27,6 @@ def vnu_command():
     if not VNU_JAR.is_file():
         unavailable(f"no {VNU_JAR.relative_to(settings.BASE_DIR)}: run `npm ci --ignore-scripts`")
     return [java, "-Xss4m", "-jar", str(VNU_JAR), "--errors-only", "--format", "json", "--stdout"]
-
-
-def jpeg(name="photo.jpg", size=(320, 200)):
-    buffer = io.BytesIO()
-    Image.new("RGB", size, (11, 79, 138)).save(buffer, "JPEG")
-    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
 
 
 @pytest.fixture

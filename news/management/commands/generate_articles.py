@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from news import search
 from news.models import Article, Author, Category, Tag, field_for
 from news.scale import vocabulary
 from portal import editions
@@ -49,8 +50,14 @@ class Command(BaseCommand):
             help="newest publish date, YYYY-MM-DD (default: today); spread over 5 years",
         )
         parser.add_argument("--batch-size", type=positive, default=2000)
+        parser.add_argument(
+            "--defer-search-indexes",
+            action="store_true",
+            help="PostgreSQL: drop the full-text indexes during the load and build them once "
+            "at the end (several times faster for large loads; searches are slow meanwhile)",
+        )
 
-    def handle(self, *args, count, up_to, seed, end, batch_size, **options):
+    def handle(self, *args, count, up_to, seed, end, batch_size, defer_search_indexes, **options):
         if up_to is not None:
             count = up_to - Article.objects.count()
             if count <= 0:
@@ -66,9 +73,36 @@ class Command(BaseCommand):
                 "run `manage.py load_demo` first."
             )
         end_time = timezone.make_aware(datetime.combine(end or timezone.localdate(), time(23, 59)))
-        span_seconds = YEARS * 365 * 24 * 3600
         first_number = Article.objects.filter(slug__startswith=f"{SLUG_PREFIX}-").count() + 1
 
+        postgres = connection.vendor == "postgresql"
+        if postgres and defer_search_indexes:
+            with connection.cursor() as cursor:
+                for name in search.search_index_names():
+                    cursor.execute(f"DROP INDEX IF EXISTS {name}")
+        try:
+            self.insert(rng, count, batch_size, first_number, categories, tags, authors, end_time)
+        finally:
+            if postgres:
+                with connection.cursor() as cursor:
+                    # Also rebuilds indexes an interrupted deferred run left missing.
+                    cursor.execute(
+                        "SELECT indexname FROM pg_indexes WHERE tablename = 'news_article'"
+                    )
+                    present = {row[0] for row in cursor.fetchall()}
+                    for name, statement in zip(
+                        search.search_index_names(),
+                        search.search_index_statements(concurrently=False),
+                        strict=True,
+                    ):
+                        if name not in present:
+                            cursor.execute(statement)
+                    # Fresh statistics, or the planner guesses one row and picks slow plans.
+                    cursor.execute("ANALYZE news_article, news_article_tags, news_article_authors")
+        self.stdout.write(self.style.SUCCESS(f"Generated {count} articles (seed {seed})."))
+
+    def insert(self, rng, count, batch_size, first_number, categories, tags, authors, end_time):
+        span_seconds = YEARS * 365 * 24 * 3600
         with Progress(self.stderr, count, "articles") as progress:
             for start in range(0, count, batch_size):
                 size = min(batch_size, count - start)
@@ -98,11 +132,6 @@ class Command(BaseCommand):
                         for author_id in author_ids
                     )
                 progress.advance(size)
-        if connection.vendor == "postgresql":
-            # Fresh statistics, or the planner guesses one row and picks slow plans.
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE news_article, news_article_tags, news_article_authors")
-        self.stdout.write(self.style.SUCCESS(f"Generated {count} articles (seed {seed})."))
 
     def make_article(self, rng, number, categories, end_time, span_seconds):
         how_many = rng.choices(list(EDITION_COUNT_WEIGHTS), weights=EDITION_COUNT_WEIGHTS.values())[

@@ -1,0 +1,108 @@
+"""Query budgets of reader pages, with 50 or 500 articles in the database.
+
+Measured on a page-cache miss with the site-wide fragments (navigation, phone,
+widgets, popular list) already cached, as they are on a running site: these
+are shared by every page and kept for minutes. A fully cold render is also
+bounded, a few queries higher.
+"""
+
+from datetime import timedelta
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from news.models import Article, DailyViews
+from portal.cache import bump_generation
+from tests.builders import make_article, make_author, make_category, make_tag
+
+pytestmark = pytest.mark.django_db
+
+BUDGETS = {"home": 15, "category": 10, "tag": 10, "author": 10, "search": 10, "article": 12}
+
+
+def fill(count):
+    """`count` articles in English and Russian over two nested categories, with tags and views."""
+    news = make_category("news")
+    parliament = make_category("parliament", parent=news)
+    tags = [make_tag("senate"), make_tag("russia")]
+    author = make_author("adlet")
+    now = timezone.now()
+    Article.objects.bulk_create(
+        Article(
+            slug=f"story-{n}",
+            category=parliament if n % 2 else news,
+            status=Article.Status.PUBLISHED,
+            published_at=now - timedelta(hours=n + 1),
+            title_en=f"Senate story {n}",
+            body_en="<p>Body</p>",
+            title_ru=f"Сенат {n}",
+            body_ru="<p>Текст</p>",
+        )
+        for n in range(count)
+    )
+    ids = list(Article.objects.values_list("pk", flat=True))
+    Article.tags.through.objects.bulk_create(
+        Article.tags.through(article_id=pk, tag_id=tags[pk % 2].pk) for pk in ids
+    )
+    Article.authors.through.objects.bulk_create(
+        Article.authors.through(article_id=pk, author_id=author.pk) for pk in ids
+    )
+    DailyViews.objects.bulk_create(
+        DailyViews(article_id=pk, edition="en", day=timezone.localdate(), count=pk)
+        for pk in ids[:30]
+    )
+    featured = make_article("Featured", category=news, tags=tags, authors=[author], featured=True)
+    return featured
+
+
+def urls(article):
+    return {
+        "home": "/en/",
+        "category": "/en/category/news/",
+        "tag": "/en/tag/senate/",
+        "author": "/en/author/adlet/",
+        "search": "/en/search/?q=senate",
+        "article": article.get_absolute_url(),
+    }
+
+
+def queries_for(client, url):
+    client.get(url)  # fills the shared fragments
+    bump_generation()  # forgets rendered pages and fragments alike…
+    client.get("/en/no-such-page/")  # …so refill the shared fragments through another page
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("count", [50, 500])
+def test_reader_pages_stay_within_their_query_budgets(client, count):
+    article = fill(count)
+    measured = {page: queries_for(client, url) for page, url in urls(article).items()}
+    over = {page: n for page, n in measured.items() if n > BUDGETS[page]}
+    assert not over, measured
+
+
+def test_budgets_do_not_grow_with_the_number_of_articles(client):
+    article = fill(50)
+    small = {page: queries_for(client, url) for page, url in urls(article).items()}
+    fill_more = [
+        make_article(category=article.category, tags=article.tags.all()) for _ in range(30)
+    ]
+    assert fill_more
+    large = {page: queries_for(client, url) for page, url in urls(article).items()}
+    assert small == large
+
+
+def test_fully_cold_render_is_bounded_too(client):
+    article = fill(50)
+    for page, url in urls(article).items():
+        client.get(url)
+        cache.clear()
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url)
+        assert len(queries) <= BUDGETS[page] + 8, (page, len(queries))
