@@ -1,17 +1,23 @@
 """Pagination that never counts a whole table.
 
 A listing in a million-article archive would otherwise run COUNT(*) over
-every matching row on every request. Counting stops after MAX_PAGES pages;
-the last page then points readers to search for older news.
+every matching row on every request. Listings (category, tag, author) do not
+count at all: a page reads one row more than it shows to know whether an
+older page exists. Search counts, but stops after MAX_PAGES pages. Beyond
+MAX_PAGES pages, readers are pointed to search for older news.
 """
 
-from django.core.paginator import Paginator
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.utils.functional import cached_property
 
 MAX_PAGES = 100
 
 
 class CappedPaginator(Paginator):
+    """Counts matches, but no further than MAX_PAGES pages (search results)."""
+
+    counts = True
+
     @cached_property
     def count(self):
         return self.object_list[: self.cap + 1].count()
@@ -27,3 +33,44 @@ class CappedPaginator(Paginator):
     @property
     def is_capped(self):
         return self.count > self.cap
+
+
+class ArchivePage(Page):
+    def __init__(self, object_list, number, paginator, more):
+        super().__init__(object_list, number, paginator)
+        self.more = more
+
+    def has_next(self):
+        return self.more and self.number < MAX_PAGES
+
+    @property
+    def reaches_cap(self):
+        """The last page listed, with older news still behind it."""
+        return self.more and self.number >= MAX_PAGES
+
+
+class ArchivePaginator(Paginator):
+    """Newest-first listings: no COUNT, one extra row per page instead."""
+
+    counts = False
+
+    @property
+    def num_pages(self):
+        return MAX_PAGES  # only used for ?page=last; an empty page answers 404
+
+    def validate_number(self, number):
+        try:
+            number = int(number)
+        except (TypeError, ValueError):
+            raise PageNotAnInteger("That page number is not an integer") from None
+        if not 1 <= number <= MAX_PAGES:
+            raise EmptyPage("That page contains no results")
+        return number
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        rows = list(self.object_list[bottom : bottom + self.per_page + 1])
+        if not rows and number > 1:
+            raise EmptyPage("That page contains no results")
+        return ArchivePage(rows[: self.per_page], number, self, len(rows) > self.per_page)

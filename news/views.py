@@ -15,7 +15,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from news import search
 from news.models import Article, Author, Category, DailyViews, Tag
-from news.pagination import CappedPaginator
+from news.pagination import ArchivePaginator, CappedPaginator
 from portal import editions
 from portal.cache import PublicPageCacheMixin
 
@@ -81,7 +81,7 @@ class ArticleListView(EditionMixin, ListView):
     """A paginated, newest-first list of the edition's articles."""
 
     paginate_by = PAGE_SIZE
-    paginator_class = CappedPaginator
+    paginator_class = ArchivePaginator
     template_name = "news/article_list.html"
     context_object_name = "articles"
 
@@ -205,6 +205,8 @@ class PreviewView(ArticleView):
 class SearchView(ArticleListView):
     template_name = "news/search.html"
     max_query_length = 200
+    # Readers are told how many articles matched.
+    paginator_class = CappedPaginator
 
     def get_query(self):
         return " ".join(self.request.GET.get("q", "").split())[: self.max_query_length]
