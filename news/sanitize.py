@@ -8,6 +8,7 @@ handlers, styles, `javascript:` or `data:` URLs or foreign iframes to a page.
 
 import nh3
 
+from news.models import field_for
 from portal import editions
 
 TAGS = {
@@ -73,7 +74,7 @@ def clean_html(html):
     )
 
 
-BODY_FIELDS = tuple(f"body_{code.replace('-', '_')}" for code in editions.CODES)
+BODY_FIELDS = tuple(field_for("body", code) for code in editions.CODES)
 
 
 def sanitize_article(sender, instance, **kwargs):

@@ -237,53 +237,42 @@ def section_articles(sections):
     return articles
 
 
-@cacheable(all_articles)
-def index(request):
+def _index(request, sections, url_name):
     return rendered_plainly(
         sitemap_views.index(
             request,
-            non_empty(SECTIONS),
+            non_empty(sections),
             template_name="sitemaps/index.xml",
-            sitemap_url_name="sitemap-section",
+            sitemap_url_name=url_name,
         )
     )
+
+
+def _section(request, section, sections, template_name):
+    if section not in sections:
+        raise Http404("No such sitemap.")
+    return rendered_plainly(
+        sitemap_views.sitemap(
+            request, {section: sections[section][1]}, section=section, template_name=template_name
+        )
+    )
+
+
+@cacheable(all_articles)
+def index(request):
+    return _index(request, SECTIONS, "sitemap-section")
 
 
 @cacheable(section_articles(SECTIONS))
 def section(request, section):
-    if section not in SECTIONS:
-        raise Http404("No such sitemap.")
-    return rendered_plainly(
-        sitemap_views.sitemap(
-            request,
-            {section: SECTIONS[section][1]},
-            section=section,
-            template_name="sitemaps/sitemap.xml",
-        )
-    )
+    return _section(request, section, SECTIONS, "sitemaps/sitemap.xml")
 
 
 @cacheable(all_articles)
 def news_index(request):
-    return rendered_plainly(
-        sitemap_views.index(
-            request,
-            non_empty(NEWS_SECTIONS),
-            template_name="sitemaps/index.xml",
-            sitemap_url_name="news-sitemap-section",
-        )
-    )
+    return _index(request, NEWS_SECTIONS, "news-sitemap-section")
 
 
 @cacheable(section_articles(NEWS_SECTIONS))
 def news_section(request, section):
-    if section not in NEWS_SECTIONS:
-        raise Http404("No such news sitemap.")
-    return rendered_plainly(
-        sitemap_views.sitemap(
-            request,
-            {section: NEWS_SECTIONS[section][1]},
-            section=section,
-            template_name="sitemaps/news.xml",
-        )
-    )
+    return _section(request, section, NEWS_SECTIONS, "sitemaps/news.xml")

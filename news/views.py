@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 from django.views.generic import DetailView, ListView, TemplateView
 
 from news import search
-from news.models import Article, Author, Category, DailyViews, Tag
+from news.models import Article, Author, Category, DailyViews, Tag, field_for
 from news.pagination import ArchivePaginator, CappedPaginator
 from portal import editions
 from portal.cache import PublicPageCacheMixin
@@ -103,9 +103,7 @@ class SubjectListView(PublicPageCacheMixin, ArticleListView):
 
     def get_edition_urls(self):
         subject = self.get_subject()
-        codes = [
-            code for code in editions.CODES if getattr(subject, f"name_{code.replace('-', '_')}")
-        ]
+        codes = [code for code in editions.CODES if getattr(subject, field_for("name", code))]
         return edition_urls(subject.get_absolute_url, codes)
 
     def get_context_data(self, **kwargs):

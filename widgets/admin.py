@@ -1,6 +1,7 @@
 from django.contrib import admin
 from modeltranslation.admin import TabbedTranslationAdmin
 
+from news.models import field_for
 from portal import editions
 from widgets.models import City, Rate, WeatherReading, WidgetSettings
 
@@ -45,7 +46,7 @@ class WeatherReadingAdmin(HistoryAdmin):
 class CityAdmin(TabbedTranslationAdmin):
     list_display = ("name", "slug", "position", "shown", "latitude", "longitude")
     list_editable = ("position", "shown")
-    search_fields = ("slug", *(f"name_{c.replace('-', '_')}" for c in editions.CODES))
+    search_fields = ("slug", *(field_for("name", c) for c in editions.CODES))
     prepopulated_fields = {"slug": ("name_en",)}
 
 
