@@ -20,11 +20,11 @@ from django.utils.translation import ngettext
 from modeltranslation.admin import TabbedTranslationAdmin
 from reversion.admin import VersionAdmin
 
+from core import editions
 from news import kazakh_scripts
 from news.forms import ArticleAdminForm, ArticleImageField, body_widget
 from news.models import Article, Author, Category, SiteSettings, Tag, field_for
 from news.sanitize import BODY_FIELDS
-from portal import editions
 
 PUBLISH_PERMISSION = "news.publish_article"
 

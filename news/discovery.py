@@ -8,7 +8,7 @@ from django.db.models.functions import Greatest
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import condition
 
-from portal import editions
+from core import editions
 
 # Feeds and sitemaps may be reused by caches and crawlers for this long.
 MAX_AGE_SECONDS = 300

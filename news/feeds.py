@@ -11,9 +11,9 @@ from django.utils.feedgenerator import Enclosure
 from django.utils.html import escape
 from django.utils.translation import gettext, pgettext
 
+from core import editions
 from news.discovery import cacheable
 from news.models import Article, Category
-from portal import editions
 
 FEED_LENGTH = 50
 IMAGE_SIZE_CACHE_SECONDS = 24 * 60 * 60

@@ -8,8 +8,8 @@ again after correcting the Latin or Arabic text by hand loses nothing.
 
 from django.utils.html import strip_tags
 
+from core import translit
 from news.models import field_for
-from portal import translit
 
 # Submit button of the article form that asks for the filling.
 BUTTON = "_transliterate_kk"

@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from core import editions
 from news.images import article_image_path
-from portal import editions
 
 
 def field_for(name, code):

@@ -8,8 +8,8 @@ handlers, styles, `javascript:` or `data:` URLs or foreign iframes to a page.
 
 import nh3
 
+from core import editions
 from news.models import field_for
-from portal import editions
 
 TAGS = {
     "p",

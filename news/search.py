@@ -8,8 +8,8 @@ to matching every word of the query in the title, lead or body.
 from django.db import connection
 from django.db.models import Q
 
+from core import editions
 from news.models import field_for
-from portal import editions
 
 MIN_WORD_LENGTH = 2
 SEARCHED_FIELDS = ("title", "lead", "body")

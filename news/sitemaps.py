@@ -14,13 +14,12 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.core.paginator import Paginator
 from django.db.models import BooleanField, ExpressionWrapper, Max, OuterRef, Subquery
 from django.http import Http404
-from django.template import loader
 from django.utils import timezone, translation
 from django.utils.translation import pgettext
 
+from core import editions
 from news.discovery import cacheable, hreflang_alternates
 from news.models import Article, Author, Category, Tag, field_for, present_in
-from portal import editions
 
 NEWS_DAYS = 2
 # Google reads at most 1,000 URLs from one news sitemap.
@@ -217,13 +216,6 @@ def non_empty(sections):
     return live
 
 
-def rendered_plainly(response):
-    """Render a sitemap view's response without the request's context processors:
-    the XML uses none of them, and they would query for menus and settings."""
-    response.content = loader.render_to_string(response.template_name, response.context_data)
-    return response
-
-
 def all_articles(request, **kwargs):
     return Article.objects.published()
 
@@ -238,23 +230,16 @@ def section_articles(sections):
 
 
 def _index(request, sections, url_name):
-    return rendered_plainly(
-        sitemap_views.index(
-            request,
-            non_empty(sections),
-            template_name="sitemaps/index.xml",
-            sitemap_url_name=url_name,
-        )
+    return sitemap_views.index(
+        request, non_empty(sections), template_name="sitemaps/index.xml", sitemap_url_name=url_name
     )
 
 
 def _section(request, section, sections, template_name):
     if section not in sections:
         raise Http404("No such sitemap.")
-    return rendered_plainly(
-        sitemap_views.sitemap(
-            request, {section: sections[section][1]}, section=section, template_name=template_name
-        )
+    return sitemap_views.sitemap(
+        request, {section: sections[section][1]}, section=section, template_name=template_name
     )
 
 

@@ -13,11 +13,11 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 from django.views.generic import DetailView, ListView, TemplateView
 
+from core import editions
+from core.cache import PublicPageCacheMixin
 from news import search
 from news.models import Article, Author, Category, DailyViews, Tag, field_for
 from news.pagination import ArchivePaginator, CappedPaginator
-from portal import editions
-from portal.cache import PublicPageCacheMixin
 
 logger = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ import dj_database_url
 from django.conf.locale import LANG_INFO
 from django.core.exceptions import ImproperlyConfigured
 
-from portal import editions
+from core import editions
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -84,20 +84,20 @@ INSTALLED_APPS = [
     "reversion",
     # Rich-text editor for article bodies; ships its JavaScript in the package.
     "django_prose_editor",
-    # Content-Security-Policy header (portal.security adds the admin's import maps).
+    # Content-Security-Policy header (core.security adds the admin's import maps).
     "csp",
     # Locks out repeated failed sign-ins (settings under "Security" below).
     "axes",
-    "portal",
+    "core",
     "news",
     "widgets",
 ]
 
 MIDDLEWARE = [
     # Outermost: a database that cannot be reached becomes a short 503 page.
-    "portal.security.DatabaseUnavailableMiddleware",
+    "core.security.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "portal.security.ContentSecurityPolicyMiddleware",
+    "core.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -129,7 +129,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "portal.context_processors.portal",
+                "portal.context_processors.edition",
             ],
         },
     },
@@ -149,7 +149,7 @@ if os.environ.get("DATABASE_REPLICA_URL"):
         conn_max_age=envint("DB_CONN_MAX_AGE", 60),
         conn_health_checks=True,
     )
-    DATABASE_ROUTERS = ["portal.db_router.ReplicaRouter"]
+    DATABASE_ROUTERS = ["core.db_router.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -160,7 +160,7 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "portal"),
             # A slow or unreachable Redis must not hold up pages: fail fast,
-            # and portal.cache serves without caching.
+            # and core.cache serves without caching.
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
@@ -280,7 +280,7 @@ if BEHIND_PROXY:
 # Content-Security-Policy (django-csp): scripts, styles and everything else only
 # from this site, never inline. The JSON-LD blocks of article pages are data,
 # not scripts, so the policy does not apply to them; the admin's rich-text
-# editor's inline import map is allowed by its hash (portal.security).
+# editor's inline import map is allowed by its hash (core.security).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
@@ -314,9 +314,9 @@ AXES_COOLOFF_TIME = timedelta(minutes=envint("SIGNIN_LOCKOUT_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 # A successful sign-in forgets the earlier typos of that address and account.
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "portal.security.lockout_response"
+AXES_LOCKOUT_CALLABLE = "core.security.lockout_response"
 # Behind a proxy, the client is the address the proxy saw (never one the client claims).
-AXES_CLIENT_IP_CALLABLE = "portal.security.client_ip"
+AXES_CLIENT_IP_CALLABLE = "core.security.client_ip"
 AXES_VERBOSE = False
 
 # --- The portal -----------------------------------------------------------

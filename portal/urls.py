@@ -3,8 +3,9 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path, re_path
 
+from core import security
 from news import sitemaps
-from portal import security, views
+from portal import views
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),

@@ -2,13 +2,13 @@ import sys
 
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.template import loader
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.csrf import requires_csrf_token
 
-from portal import editions, security
+from core import editions, security
 
 
 def page_not_found(request, exception=None):
@@ -20,12 +20,12 @@ def server_error(request):
     if isinstance(sys.exc_info()[1], security.DATABASE_ERRORS):
         # A database error raised where DatabaseUnavailableMiddleware cannot see it.
         return security.database_unavailable(request)
-    # Render without context processors that might touch the failing database.
-    language = translation.get_language() or editions.DEFAULT
-    html = loader.render_to_string(
-        "500.html", {"edition": editions.get(language), "LANGUAGE_CODE": language}
+    return security.failure_page(
+        translation.get_language() or editions.DEFAULT,
+        500,
+        _("Server error"),
+        _("Something went wrong on our side. Please try again in a few minutes."),
     )
-    return HttpResponse(html, status=500)
 
 
 @cache_control(public=True, max_age=3600)

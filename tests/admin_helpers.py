@@ -47,8 +47,8 @@ def article_form_data(category, status=Article.Status.DRAFT, when=None, **fields
 
 def form_data_of(article, **changes):
     """The change form's data for an existing article, with `changes` applied."""
+    from core import editions
     from news.models import field_for
-    from portal import editions
 
     data = article_form_data(
         article.category,

@@ -5,8 +5,8 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from core import editions
 from news.models import Article, Author, Category, Tag, field_for
-from portal import editions
 
 _serial = itertools.count(1)
 

@@ -12,8 +12,8 @@ from django.contrib.auth.models import User
 from django.utils import translation
 from django.utils.translation.trans_real import DjangoTranslation
 
-from portal import editions, translit
-from portal.management.commands import build_admin_catalogs as build
+from core import editions, translit
+from core.management.commands import build_admin_catalogs as build
 from tests.builders import make_article
 
 LANGUAGES = [e.code for e in editions.EDITIONS if e.code != editions.DEFAULT]

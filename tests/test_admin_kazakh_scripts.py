@@ -4,8 +4,8 @@ import re
 
 import pytest
 
+from core.translit import kk_cyrl_to_arab, kk_cyrl_to_latn
 from news.models import Article
-from portal.translit import kk_cyrl_to_arab, kk_cyrl_to_latn
 from tests.admin_helpers import (
     EDITOR,
     add_url,

@@ -8,7 +8,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
 
-from portal import editions
+from core import editions
 
 pytestmark = pytest.mark.django_db
 

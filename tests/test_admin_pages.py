@@ -10,8 +10,8 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
+from core import editions
 from news.models import Article, SiteSettings
-from portal import editions
 from tests.admin_helpers import CHIEF_EDITOR, make_staff
 from tests.builders import make_article, make_author, make_category, make_tag
 from widgets.models import City, Rate, WeatherReading, WidgetSettings

@@ -6,8 +6,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.management import call_command
 
+from core import editions
 from news.models import Article, Author, Category, DailyViews, Tag
-from portal import editions
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ import re
 import pytest
 from django.conf import settings
 
-from portal import editions
+from core import editions
 
 pytestmark = pytest.mark.django_db
 

@@ -15,8 +15,8 @@ from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from core import editions
 from news.models import Article
-from portal import editions
 from tests.builders import make_article, make_author, make_category, make_tag
 
 TESTS = 5  # the @given tests below share the profile's budget

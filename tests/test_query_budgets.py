@@ -14,8 +14,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from core.cache import bump_generation
 from news.models import Article, DailyViews
-from portal.cache import bump_generation
 from tests.builders import make_article, make_author, make_category, make_tag
 
 pytestmark = pytest.mark.django_db

@@ -3,9 +3,9 @@
 import pytest
 from django.core.management import CommandError, call_command
 
+from core import editions
+from core.db_router import ReplicaRouter, forget_writes
 from news.models import Article, field_for
-from portal import editions
-from portal.db_router import ReplicaRouter, forget_writes
 from tests.builders import make_author, make_category, make_tag
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from portal.translit import kk_cyrl_to_arab, kk_cyrl_to_latn, uz_latn_to_cyrl
+from core.translit import kk_cyrl_to_arab, kk_cyrl_to_latn, uz_latn_to_cyrl
 
 
 @pytest.mark.parametrize(

@@ -1,8 +1,8 @@
 from django.contrib import admin
 from modeltranslation.admin import TabbedTranslationAdmin
 
+from core import editions
 from news.models import field_for
-from portal import editions
 from widgets.models import City, Rate, WeatherReading, WidgetSettings
 
 

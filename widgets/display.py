@@ -1,8 +1,8 @@
 """What the header widgets show, read from the database only and cached.
 
-The cached values are small plain structures kept through `portal.cache.cached`:
+The cached values are small plain structures kept through `core.cache.cached`:
 its keys carry the content generation, which every save in this app bumps
-(portal.signals) and the fetch commands bump once more after storing
+(core.signals) and the fetch commands bump once more after storing
 (`invalidate`), and a cache outage means computing afresh, never an error.
 Staleness is judged at render time so a cached value never hides that the
 data have grown old.
@@ -12,8 +12,8 @@ from decimal import Decimal
 
 from django.utils import translation
 
-from portal import editions
-from portal.cache import bump_generation, cached
+from core import editions
+from core.cache import bump_generation, cached
 from widgets.models import City, Rate, WidgetSettings
 
 CACHE_SECONDS = 600

@@ -11,10 +11,10 @@ from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext, pgettext
 
+from core import editions
 from news.discovery import hreflang_alternates
 from news.images import renditions
 from news.models import Category
-from portal import editions
 
 register = template.Library()
 

@@ -4,13 +4,34 @@ from django import template
 from django.urls import reverse
 from django.utils import translation
 
-from news.models import Article
-from portal import editions
-from portal.cache import cached
+from core import editions
+from core.cache import cached
+from news.models import Article, Category, SiteSettings
 
 register = template.Library()
 
 POPULAR_CACHE_SECONDS = 60
+SITE_WIDE_CACHE_SECONDS = 600
+
+
+@register.inclusion_tag("includes/navigation.html")
+def main_navigation():
+    """Top categories of the edition for the main menu (cached until content changes)."""
+    code = translation.get_language()
+
+    def compute():
+        return [
+            (category.name, category.get_absolute_url())
+            for category in Category.objects.in_edition(code).filter(parent=None)
+        ]
+
+    return {"items": cached(f"nav:{code}", compute, SITE_WIDE_CACHE_SECONDS)}
+
+
+@register.simple_tag
+def site_phone():
+    """The contact phone editors set in the site settings."""
+    return cached("site:phone", lambda: SiteSettings.current().phone, SITE_WIDE_CACHE_SECONDS)
 
 
 @register.inclusion_tag("includes/popular.html")

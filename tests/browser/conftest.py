@@ -17,8 +17,8 @@ from django.urls import reverse
 from django.utils import translation
 from PIL import Image
 
+from core import editions
 from news.models import DailyViews, field_for
-from portal import editions
 from tests.builders import make_article, make_author, make_category, make_tag
 
 # Playwright's sync API runs an asyncio event loop in the main thread for as long

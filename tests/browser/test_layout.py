@@ -5,7 +5,7 @@ import subprocess
 
 import pytest
 
-from portal import editions
+from core import editions
 from tests.browser.conftest import HEADLINES, PHONE, unavailable
 
 pytestmark = pytest.mark.browser

@@ -4,7 +4,7 @@ to look at (CI artifacts, in the folder printed at the end of the run)."""
 
 import pytest
 
-from portal import editions
+from core import editions
 from tests.browser.conftest import DESKTOP, PHONE, reader_pages
 
 pytestmark = pytest.mark.browser

@@ -11,11 +11,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from core import editions
+from core.progress import Progress
 from news import search
 from news.models import Article, Author, Category, Tag, field_for
 from news.scale import vocabulary
-from portal import editions
-from portal.progress import Progress
 
 CODES = editions.CODES
 # How many editions an article is written in: most in one or two, some in all seven.

@@ -12,10 +12,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from core import editions
+from core.progress import Progress
 from news.demo.images import lead_image
 from news.models import Article, Author, Category, DailyViews, SiteSettings, Tag, field_for
-from portal import editions
-from portal.progress import Progress
 
 CONTENT = Path(__file__).resolve().parents[2] / "demo" / "content.json"
 VIEW_DAYS = 5

@@ -23,7 +23,7 @@ import polib
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from portal import translit
+from core import translit
 
 OUTPUT = Path(settings.BASE_DIR) / "locale" / "django"
 COMPLETIONS = OUTPUT / "completions"

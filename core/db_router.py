@@ -30,5 +30,5 @@ class ReplicaRouter:
 
 
 def forget_writes(**kwargs):
-    """Called at the start of each request (see portal.signals)."""
+    """Called at the start of each request (see core.signals)."""
     _state.wrote = False

@@ -10,7 +10,7 @@ from django import template
 from django.urls import get_script_prefix
 from django.utils import translation
 
-from portal import editions
+from core import editions
 
 register = template.Library()
 

@@ -21,9 +21,10 @@ from django.shortcuts import render
 from django.template import loader
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext_lazy as _
 from django.views import static
 
-from portal import editions
+from core import editions
 
 logger = logging.getLogger(__name__)
 
@@ -97,16 +98,28 @@ DATABASE_ERRORS = (OperationalError, InterfaceError)
 RETRY_AFTER_SECONDS = 60
 
 
-def database_unavailable(request):
-    """A short 503 page in the reader's edition that touches neither database nor cache.
+def failure_page(code, status, heading, message):
+    """A short page in edition `code` that touches neither database nor cache (500, 503).
 
-    Rendered without a request so no context processor (navigation, site
-    settings, the signed-in user) runs: each of them would need the database.
+    Rendered without a request, so no context processor or signed-in user is
+    looked up: the failure may be the database itself.
     """
-    code = translation.get_language_from_path(request.path_info) or editions.DEFAULT
     with translation.override(code):
-        html = loader.render_to_string("503.html", {"edition": editions.get(code)})
-    response = HttpResponse(html, status=503)
+        html = loader.render_to_string(
+            "error.html", {"edition": editions.get(code), "heading": heading, "message": message}
+        )
+    return HttpResponse(html, status=status)
+
+
+def database_unavailable(request):
+    """503 in the reader's edition, with Retry-After: the site will be back."""
+    code = translation.get_language_from_path(request.path_info) or editions.DEFAULT
+    response = failure_page(
+        code,
+        503,
+        _("Temporarily unavailable"),
+        _("The news is on its way back: please try again in a minute."),
+    )
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     add_never_cache_headers(response)
     return response

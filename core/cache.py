@@ -2,7 +2,7 @@
 
 Every cached value's key carries the current *content generation*, a number
 that any save or delete in the newsroom or widgets replaces (see
-`portal.signals`). Bumping it makes all earlier entries unreachable at once,
+`core.signals`). Bumping it makes all earlier entries unreachable at once,
 so an editor's change shows on the next request, without tracking which pages
 showed what. If the cache backend is down, everything is computed afresh.
 """

@@ -1,10 +1,10 @@
-"""Any change to content readers see starts a new content generation (see portal.cache)."""
+"""Any change to content readers see starts a new content generation (see core.cache)."""
 
 from django.core.signals import request_started
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from portal.cache import bump_generation
-from portal.db_router import forget_writes
+from core.cache import bump_generation
+from core.db_router import forget_writes
 
 # View counts change on every read; they have their own short-lived caches.
 IGNORED_MODELS = {"news.dailyviews"}

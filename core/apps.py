@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    """Helpers every app may use (editions, caching, security, transliteration).
+
+    Depends on Django alone: `portal` (the project) and the apps import it, never the reverse.
+    """
+
+    name = "core"
+    verbose_name = "Core"
+
+    def ready(self):
+        from core import signals
+
+        signals.connect()
