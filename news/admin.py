@@ -18,12 +18,14 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TabbedTranslationAdmin
+from modeltranslation.utils import build_localized_fieldname, get_translation_fields
 from reversion.admin import VersionAdmin
 
 from core import editions
+from core.singleton import SingletonModelAdmin
 from news import kazakh_scripts
 from news.forms import ArticleAdminForm, ArticleImageField, body_widget
-from news.models import Article, Author, Category, SiteSettings, Tag, field_for
+from news.models import Article, Author, Category, SiteSettings, Tag
 from news.sanitize import BODY_FIELDS
 
 PUBLISH_PERMISSION = "news.publish_article"
@@ -34,28 +36,24 @@ admin.site.site_title = _("Kazinform newsroom")
 admin.site.index_title = _("Newsroom administration")
 
 
-def names_in_every_edition(field="name"):
-    return tuple(field_for(field, code) for code in editions.CODES)
-
-
 @admin.register(Category)
 class CategoryAdmin(TabbedTranslationAdmin):
     list_display = ("name", "slug", "parent", "position")
     list_select_related = ("parent",)
-    search_fields = ("slug", *names_in_every_edition())
+    search_fields = ("slug", *get_translation_fields("name"))
     prepopulated_fields = {"slug": ("name_en",)}
 
 
 @admin.register(Tag)
 class TagAdmin(TabbedTranslationAdmin):
     list_display = ("name", "slug")
-    search_fields = ("slug", *names_in_every_edition())
+    search_fields = ("slug", *get_translation_fields("name"))
 
 
 @admin.register(Author)
 class AuthorAdmin(TabbedTranslationAdmin):
     list_display = ("name", "slug")
-    search_fields = ("slug", *names_in_every_edition())
+    search_fields = ("slug", *get_translation_fields("name"))
 
 
 class StateFilter(admin.SimpleListFilter):
@@ -122,7 +120,7 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin):
     list_filter = (StateFilter, "category", EditionFilter, "authors", "featured")
     list_select_related = ("category",)
     date_hierarchy = "published_at"
-    search_fields = ("slug", *names_in_every_edition("title"))
+    search_fields = ("slug", *get_translation_fields("title"))
     autocomplete_fields = ("tags", "authors", "related")
     readonly_fields = ("preview_links",)
     actions = ("publish_selected", "unpublish_selected")
@@ -253,7 +251,7 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin):
         if article.title:
             return article.title
         for code in editions.CODES:
-            if title := getattr(article, field_for("title", code)):
+            if title := getattr(article, build_localized_fieldname("title", code)):
                 return title
         return article.slug
 
@@ -316,9 +314,5 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin):
 
 
 @admin.register(SiteSettings)
-class SiteSettingsAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return not SiteSettings.objects.exists()
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+class SiteSettingsAdmin(SingletonModelAdmin):
+    pass

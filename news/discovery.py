@@ -5,6 +5,7 @@ from functools import wraps
 
 from django.db.models import Count, Max
 from django.db.models.functions import Greatest
+from django.utils import timezone
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import condition
 
@@ -12,6 +13,11 @@ from core import editions
 
 # Feeds and sitemaps may be reused by caches and crawlers for this long.
 MAX_AGE_SECONDS = 300
+
+
+def w3c(moment):
+    """A moment as W3C/ISO 8601 in the agency's zone (sitemaps, JSON-LD), None for None."""
+    return timezone.localtime(moment).isoformat(timespec="seconds") if moment else None
 
 
 def hreflang_alternates(urls):

@@ -7,9 +7,9 @@ again after correcting the Latin or Arabic text by hand loses nothing.
 """
 
 from django.utils.html import strip_tags
+from modeltranslation.utils import build_localized_fieldname
 
 from core import translit
-from news.models import field_for
 
 # Submit button of the article form that asks for the filling.
 BUTTON = "_transliterate_kk"
@@ -38,11 +38,11 @@ def fill_from_cyrillic(values):
     """
     filled = []
     for name in translated_fields():
-        source = values.get(field_for(name, SOURCE))
+        source = values.get(build_localized_fieldname(name, SOURCE))
         if is_empty(source):
             continue
         for code, convert in TARGETS.items():
-            target = field_for(name, code)
+            target = build_localized_fieldname(name, code)
             if is_empty(values.get(target)):
                 values[target] = convert(source)
                 filled.append(target)
@@ -50,4 +50,7 @@ def fill_from_cyrillic(values):
 
 
 def has_source(values):
-    return any(not is_empty(values.get(field_for(name, SOURCE))) for name in translated_fields())
+    return any(
+        not is_empty(values.get(build_localized_fieldname(name, SOURCE)))
+        for name in translated_fields()
+    )

@@ -2,43 +2,111 @@
 
 Reader-facing text fields are translated per edition by django-modeltranslation
 (see translation.py): `title` becomes `title_en`, `title_ru`, `title_kk_latn`…
-An article exists in an edition when it has a title and a body there.
+Which editions a row exists in is decided in one place, `EditionContent`: an
+article exists in an edition when it has a title and a body there, a category,
+tag or author when it has a name there.
 """
 
 from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, F, Q, Sum
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, Sum
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.utils import build_localized_fieldname, get_translation_fields
 
 from core import editions
+from core.singleton import SingletonModel
 from news.images import article_image_path
 
 
-def field_for(name, code):
-    """The modeltranslation column of `name` in edition `code` (title, kk-latn → title_kk_latn)."""
-    return f"{name}_{code.replace('-', '_')}"
-
-
-def present_in(code, *names):
-    """A Q matching rows whose translated fields `names` are filled in edition `code`."""
-    query = Q()
-    for name in names:
-        query &= Q(**{f"{field_for(name, code)}__gt": ""})
-    return query
-
-
-class TranslatedNameQuerySet(models.QuerySet):
+class EditionQuerySet(models.QuerySet):
     def in_edition(self, code=None):
-        return self.filter(present_in(code or translation.get_language(), "name"))
+        """Rows that exist in edition `code` (the active one by default); never a fallback."""
+        return self.filter(self.model.presence_in(code or translation.get_language()))
+
+    def with_edition_flags(self):
+        """Annotate, per edition, whether each row exists there, so that `editions()` reads
+        the flags instead of the texts (which then need not leave the database)."""
+        return self.annotate(
+            **{
+                _flag(code): ExpressionWrapper(
+                    self.model.presence_in(code), output_field=BooleanField()
+                )
+                for code in editions.CODES
+            }
+        )
 
 
-class Category(models.Model):
+def _flag(code):
+    return build_localized_fieldname("in_edition", code)
+
+
+class EditionContent(models.Model):
+    """Content that exists in some editions only: where all of its `edition_fields`
+    are filled. The one definition of "in which editions" for every model."""
+
+    edition_fields = ()
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def presence_in(cls, code):
+        """A Q matching the rows that exist in edition `code`."""
+        query = Q()
+        for name in cls.edition_fields:
+            query &= Q(**{f"{build_localized_fieldname(name, code)}__gt": ""})
+        return query
+
+    @classmethod
+    def presence_columns(cls):
+        """Every column `editions()` reads when no flags are annotated."""
+        return get_translation_fields(*cls.edition_fields)
+
+    def text(self, name, code):
+        """The value of translated field `name` in edition `code`, without any fallback."""
+        return getattr(self, build_localized_fieldname(name, code))
+
+    def editions(self):
+        """Codes of the editions this object exists in, in the switcher's order."""
+        return [code for code in editions.CODES if self._exists_in(code)]
+
+    def _exists_in(self, code):
+        flag = _flag(code)
+        if flag in self.__dict__:  # annotated; NULL (an empty nullable column) means absent
+            return bool(self.__dict__[flag])
+        return all(self.text(name, code) for name in self.edition_fields)
+
+
+class Subject(EditionContent):
+    """What articles are filed under and readers browse by: a category, tag or author.
+    It exists in an edition where it has a name there."""
+
+    edition_fields = ("name",)
+    url_name = None  # the reader page of one subject
+
     name = models.CharField(_("name"), max_length=100)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
+
+    objects = EditionQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["slug"]
+
+    def __str__(self):
+        return self.name or self.slug
+
+    def get_absolute_url(self):
+        return reverse(self.url_name, kwargs={"slug": self.slug})
+
+
+class Category(Subject):
+    url_name = "news:category"
+
     parent = models.ForeignKey(
         "self",
         verbose_name=_("parent category"),
@@ -49,18 +117,10 @@ class Category(models.Model):
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
-    objects = TranslatedNameQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("category")
         verbose_name_plural = _("categories")
         ordering = ["position", "slug"]
-
-    def __str__(self):
-        return self.name or self.slug
-
-    def get_absolute_url(self):
-        return reverse("news:category", kwargs={"slug": self.slug})
 
     def ancestors(self):
         """This category's parents, from the top down, without itself."""
@@ -84,48 +144,31 @@ class Category(models.Model):
         return ids
 
 
-class Tag(models.Model):
-    name = models.CharField(_("name"), max_length=100)
-    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+class Tag(Subject):
+    url_name = "news:tag"
 
-    objects = TranslatedNameQuerySet.as_manager()
-
-    class Meta:
+    class Meta(Subject.Meta):
         verbose_name = _("tag")
         verbose_name_plural = _("tags")
-        ordering = ["slug"]
-
-    def __str__(self):
-        return self.name or self.slug
-
-    def get_absolute_url(self):
-        return reverse("news:tag", kwargs={"slug": self.slug})
 
 
-class Author(models.Model):
+class Author(Subject):
+    url_name = "news:author"
+
     name = models.CharField(_("name"), max_length=150)
     slug = models.SlugField(_("slug"), max_length=150, unique=True)
     bio = models.TextField(_("biography"), blank=True)
     photo = models.ImageField(_("photo"), upload_to="authors/", blank=True)
 
-    objects = TranslatedNameQuerySet.as_manager()
-
-    class Meta:
+    class Meta(Subject.Meta):
         verbose_name = _("author")
         verbose_name_plural = _("authors")
-        ordering = ["slug"]
-
-    def __str__(self):
-        return self.name or self.slug
-
-    def get_absolute_url(self):
-        return reverse("news:author", kwargs={"slug": self.slug})
 
 
 RELATED_CANDIDATES_PER_TAG = 1000
 
 
-class ArticleQuerySet(models.QuerySet):
+class ArticleQuerySet(EditionQuerySet):
     def published(self, now=None):
         """What readers may see: published, with a publish time that has come."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=now or timezone.now())
@@ -133,10 +176,6 @@ class ArticleQuerySet(models.QuerySet):
     def scheduled(self, now=None):
         """Published with a publish time still to come: readers see it by itself at that time."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__gt=now or timezone.now())
-
-    def in_edition(self, code=None):
-        """Articles written in edition `code` (the active one by default); never a fallback."""
-        return self.filter(present_in(code or translation.get_language(), "title", "body"))
 
     def for_readers(self, code=None):
         return self.published().in_edition(code)
@@ -186,12 +225,14 @@ class ArticleQuerySet(models.QuerySet):
         )
 
 
-class Article(models.Model):
+class Article(EditionContent):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")
         # Taken down after publication; kept, but readers no longer see it.
         UNPUBLISHED = "unpublished", _("Unpublished")
+
+    edition_fields = ("title", "body")
 
     title = models.CharField(_("title"), max_length=300, blank=True)
     slug = models.SlugField(
@@ -258,17 +299,6 @@ class Article(models.Model):
     def get_absolute_url(self):
         return reverse("news:article", kwargs={"pk": self.pk, "slug": self.slug})
 
-    def editions(self):
-        """Codes of the editions this article is written in."""
-        return [
-            code
-            for code in editions.CODES
-            if getattr(self, field_for("title", code)) and getattr(self, field_for("body", code))
-        ]
-
-    def is_in_edition(self, code):
-        return code in self.editions()
-
     @property
     def is_public(self):
         return self.status == self.Status.PUBLISHED and self.published_at <= timezone.now()
@@ -326,8 +356,8 @@ class DailyViews(models.Model):
                 )
 
 
-class SiteSettings(models.Model):
-    """The one row of settings editors change without a deployment."""
+class SiteSettings(SingletonModel):
+    """Settings of the site that editors change without a deployment."""
 
     phone = models.CharField(_("contact phone"), max_length=40, default="+7 701 759 90 19")
 
@@ -337,8 +367,3 @@ class SiteSettings(models.Model):
 
     def __str__(self):
         return str(_("Site settings"))
-
-    @classmethod
-    def current(cls):
-        settings_row, _created = cls.objects.get_or_create(pk=1)
-        return settings_row

@@ -7,9 +7,9 @@ handlers, styles, `javascript:` or `data:` URLs or foreign iframes to a page.
 """
 
 import nh3
+from modeltranslation.utils import build_localized_fieldname
 
 from core import editions
-from news.models import field_for
 
 TAGS = {
     "p",
@@ -74,7 +74,7 @@ def clean_html(html):
     )
 
 
-BODY_FIELDS = tuple(field_for("body", code) for code in editions.CODES)
+BODY_FIELDS = tuple(build_localized_fieldname("body", code) for code in editions.CODES)
 
 
 def sanitize_article(sender, instance, **kwargs):

@@ -7,9 +7,9 @@ to matching every word of the query in the title, lead or body.
 
 from django.db import connection
 from django.db.models import Q
+from modeltranslation.utils import build_localized_fieldname
 
 from core import editions
-from news.models import field_for
 
 MIN_WORD_LENGTH = 2
 SEARCHED_FIELDS = ("title", "lead", "body")
@@ -24,7 +24,7 @@ def search_vector(code):
     from django.contrib.postgres.search import SearchVector
 
     return SearchVector(
-        *(field_for(name, code) for name in SEARCHED_FIELDS),
+        *(build_localized_fieldname(name, code) for name in SEARCHED_FIELDS),
         config=editions.get(code).search_config,
     )
 
@@ -46,7 +46,7 @@ def matching(queryset, query, code):
     for word in query.split():
         word_anywhere = Q()
         for name in SEARCHED_FIELDS:
-            word_anywhere |= Q(**{f"{field_for(name, code)}__icontains": word})
+            word_anywhere |= Q(**{f"{build_localized_fieldname(name, code)}__icontains": word})
         condition &= word_anywhere
     return queryset.filter(condition)
 
@@ -62,7 +62,7 @@ def search_index_statements(concurrently=True):
     for edition in editions.EDITIONS:
         suffix = edition.code.replace("-", "_")
         columns = " || ' ' || ".join(
-            f'COALESCE("news_article"."{field_for(name, edition.code)}", \'\')'
+            f'COALESCE("news_article"."{build_localized_fieldname(name, edition.code)}", \'\')'
             for name in SEARCHED_FIELDS
         )
         statements.append(

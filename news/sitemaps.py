@@ -1,9 +1,11 @@
 """Sitemaps: one section per edition and kind of page, and a news sitemap per edition.
 
-Django's `Sitemap.i18n` assumes every item exists in every language; here an
-article, category, tag or author exists only in the editions it is written in,
-so each edition has its own sections and the hreflang alternates of an item
-name exactly the editions that have it.
+An article, category, tag or author exists only in the editions it is written
+in. Django 5.2's `Sitemap.i18n` with `get_languages_for_item` could say so, but
+it builds every language's items in memory (`_items()`) before paginating,
+which a million articles cannot afford; so each edition has its own sections,
+paginated by the database, and the hreflang alternates of an item name exactly
+the editions that have it (`EditionContent.editions()`, from annotated flags).
 """
 
 from datetime import timedelta
@@ -12,22 +14,19 @@ from functools import cached_property, partial
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
 from django.core.paginator import Paginator
-from django.db.models import BooleanField, ExpressionWrapper, Max, OuterRef, Subquery
+from django.db.models import Max, OuterRef, Subquery
 from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.translation import pgettext
+from modeltranslation.utils import build_localized_fieldname
 
 from core import editions
-from news.discovery import cacheable, hreflang_alternates
-from news.models import Article, Author, Category, Tag, field_for, present_in
+from news.discovery import cacheable, hreflang_alternates, w3c
+from news.models import Article, Author, Category, Tag
 
 NEWS_DAYS = 2
 # Google reads at most 1,000 URLs from one news sitemap.
 NEWS_LIMIT = 1000
-
-
-def w3c(moment):
-    return timezone.localtime(moment).isoformat(timespec="seconds") if moment else None
 
 
 class EditionSitemap(Sitemap):
@@ -50,16 +49,12 @@ class EditionSitemap(Sitemap):
     def lastmod(self, item):
         return item.lastmod
 
-    def editions_of(self, item):
-        """Codes of the editions that have this item."""
-        raise NotImplementedError
-
     def get_urls(self, page=1, site=None, protocol=None):
         urls = super().get_urls(page=page, site=site, protocol=protocol)
         origin = f"{self.get_protocol(protocol)}://{self.get_domain(site)}"
         for url in urls:
             url["lastmod_w3c"] = w3c(url["lastmod"])
-            codes = self.editions_of(url["item"])
+            codes = url["item"].editions()
             if len(codes) > 1:
                 versions = {}
                 for code in codes:
@@ -74,26 +69,15 @@ class EditionSitemap(Sitemap):
 
 class ArticleSitemap(EditionSitemap):
     def items(self):
-        # Which editions have each article, computed by the database so that
-        # the bodies never leave it.
-        flags = {
-            f"in_{code.replace('-', '_')}": ExpressionWrapper(
-                present_in(code, "title", "body"), output_field=BooleanField()
-            )
-            for code in editions.CODES
-        }
         return (
             Article.objects.for_readers(self.code)
             .only("pk", "slug", "updated_at")
-            .annotate(**flags)
+            .with_edition_flags()
             .order_by("pk")
         )
 
     def lastmod(self, item):
         return item.updated_at
-
-    def editions_of(self, item):
-        return [code for code in editions.CODES if getattr(item, f"in_{code.replace('-', '_')}")]
 
     def get_latest_lastmod(self):
         return Article.objects.for_readers(self.code).aggregate(latest=Max("updated_at"))["latest"]
@@ -112,16 +96,12 @@ class SubjectSitemap(EditionSitemap):
             .order_by("-updated_at")
             .values("updated_at")[:1]
         )
-        names = [field_for("name", code) for code in editions.CODES]
         return (
             self.model.objects.in_edition(self.code)
-            .only("pk", "slug", *names)
+            .only("pk", "slug", *self.model.presence_columns())
             .annotate(lastmod=Subquery(newest))
             .order_by("pk")
         )
-
-    def editions_of(self, item):
-        return [code for code in editions.CODES if getattr(item, field_for("name", code))]
 
     def get_latest_lastmod(self):
         return (
@@ -151,6 +131,7 @@ class NewsSitemap(Sitemap):
     def __init__(self, code):
         self.code = code
         self.since = timezone.now() - timedelta(days=NEWS_DAYS)
+        self.title_column = build_localized_fieldname("title", code)
 
     @cached_property
     def paginator(self):
@@ -160,7 +141,7 @@ class NewsSitemap(Sitemap):
         return (
             Article.objects.for_readers(self.code)
             .filter(published_at__gte=self.since)
-            .only("pk", "slug", "published_at", "updated_at", field_for("title", self.code))
+            .only("pk", "slug", "published_at", "updated_at", self.title_column)
             .newest_first()
         )
 
@@ -187,7 +168,7 @@ class NewsSitemap(Sitemap):
                 "name": name,
                 "language": language,
                 "publication_date": w3c(item.published_at),
-                "title": getattr(item, field_for("title", self.code)),
+                "title": getattr(item, self.title_column),
             }
         return urls
 
@@ -229,35 +210,28 @@ def section_articles(sections):
     return articles
 
 
-def _index(request, sections, url_name):
-    return sitemap_views.index(
-        request, non_empty(sections), template_name="sitemaps/index.xml", sitemap_url_name=url_name
-    )
+def views_for(sections, section_url_name, template_name):
+    """The index view and the section view of one family of sitemaps."""
+
+    @cacheable(all_articles)
+    def index(request):
+        return sitemap_views.index(
+            request,
+            non_empty(sections),
+            template_name="sitemaps/index.xml",
+            sitemap_url_name=section_url_name,
+        )
+
+    @cacheable(section_articles(sections))
+    def section(request, section):
+        if section not in sections:
+            raise Http404("No such sitemap.")
+        return sitemap_views.sitemap(
+            request, {section: sections[section][1]}, section=section, template_name=template_name
+        )
+
+    return index, section
 
 
-def _section(request, section, sections, template_name):
-    if section not in sections:
-        raise Http404("No such sitemap.")
-    return sitemap_views.sitemap(
-        request, {section: sections[section][1]}, section=section, template_name=template_name
-    )
-
-
-@cacheable(all_articles)
-def index(request):
-    return _index(request, SECTIONS, "sitemap-section")
-
-
-@cacheable(section_articles(SECTIONS))
-def section(request, section):
-    return _section(request, section, SECTIONS, "sitemaps/sitemap.xml")
-
-
-@cacheable(all_articles)
-def news_index(request):
-    return _index(request, NEWS_SECTIONS, "news-sitemap-section")
-
-
-@cacheable(section_articles(NEWS_SECTIONS))
-def news_section(request, section):
-    return _section(request, section, NEWS_SECTIONS, "sitemaps/news.xml")
+index, section = views_for(SECTIONS, "sitemap-section", "sitemaps/sitemap.xml")
+news_index, news_section = views_for(NEWS_SECTIONS, "news-sitemap-section", "sitemaps/news.xml")

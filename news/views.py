@@ -16,7 +16,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from core import editions
 from core.cache import PublicPageCacheMixin
 from news import search
-from news.models import Article, Author, Category, DailyViews, Tag, field_for
+from news.models import Article, Author, Category, DailyViews, Tag
 from news.pagination import ArchivePaginator, CappedPaginator
 
 logger = logging.getLogger(__name__)
@@ -78,11 +78,10 @@ class HomeView(PublicPageCacheMixin, EditionMixin, TemplateView):
 
 
 class ArticleListView(EditionMixin, ListView):
-    """A paginated, newest-first list of the edition's articles."""
+    """Base of every paginated, newest-first list of the edition's articles."""
 
     paginate_by = PAGE_SIZE
     paginator_class = ArchivePaginator
-    template_name = "news/article_list.html"
     context_object_name = "articles"
 
     def get_queryset(self):
@@ -103,8 +102,7 @@ class SubjectListView(PublicPageCacheMixin, ArticleListView):
 
     def get_edition_urls(self):
         subject = self.get_subject()
-        codes = [code for code in editions.CODES if getattr(subject, field_for("name", code))]
-        return edition_urls(subject.get_absolute_url, codes)
+        return edition_urls(subject.get_absolute_url, subject.editions())
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(subject=self.get_subject(), **kwargs)
@@ -158,9 +156,12 @@ class ArticleView(PublicPageCacheMixin, EditionMixin, DetailView):
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
-        if kwargs.get("slug") != self.object.slug:
+        if self.wants_canonical_address and kwargs.get("slug") != self.object.slug:
             return redirect(self.object, permanent=True)
         return self.render_to_response(self.get_context_data(object=self.object))
+
+    # Old or mistyped slugs lead to the article's one address.
+    wants_canonical_address = True
 
     def get_edition_urls(self):
         return edition_urls(self.object.get_absolute_url, self.object.editions())
@@ -188,9 +189,10 @@ class PreviewView(ArticleView):
             raise Http404
         return Article.objects.in_edition()
 
-    def get(self, request, *args, **kwargs):
-        self.object = self.get_object()
-        response = self.render_to_response(self.get_context_data(object=self.object))
+    wants_canonical_address = False  # a preview's address has no slug
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
         response["X-Robots-Tag"] = "noindex, nofollow"
         return response
 

@@ -190,9 +190,9 @@ LANG_INFO.update(
 )
 LANGUAGE_CODE = editions.DEFAULT
 LANGUAGES = [(edition.code, edition.name_local) for edition in editions.EDITIONS]
-# Django's get_language_bidi() compares only the part before the hyphen ("kk"),
-# so it cannot tell kk-arab from kk: templates read `edition.bidi` instead.
-LANGUAGES_BIDI = [edition.code for edition in editions.EDITIONS if edition.bidi]
+# No LANGUAGES_BIDI: Django's get_language_bidi() compares only the part before
+# the hyphen ("kk"), so it cannot tell kk-arab from kk; templates read
+# `edition.bidi` (core/editions.py) instead.
 # The project's own catalogs first (they win), then complete catalogs of Django's
 # admin for every edition language (`manage.py build_admin_catalogs`).
 LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale" / "django"]
@@ -321,7 +321,6 @@ AXES_VERBOSE = False
 
 # --- The portal -----------------------------------------------------------
 
-SITE_NAME = "Kazinform"
 # Public base URL for absolute links where no request is at hand.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # How many days the popular list looks back.

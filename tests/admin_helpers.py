@@ -47,8 +47,9 @@ def article_form_data(category, status=Article.Status.DRAFT, when=None, **fields
 
 def form_data_of(article, **changes):
     """The change form's data for an existing article, with `changes` applied."""
+    from modeltranslation.utils import build_localized_fieldname
+
     from core import editions
-    from news.models import field_for
 
     data = article_form_data(
         article.category,
@@ -58,7 +59,9 @@ def form_data_of(article, **changes):
     )
     for name in ("title", "lead", "body", "dateline_city", "image_caption", "image_credit"):
         for code in editions.CODES:
-            data[field_for(name, code)] = getattr(article, field_for(name, code)) or ""
+            data[build_localized_fieldname(name, code)] = (
+                getattr(article, build_localized_fieldname(name, code)) or ""
+            )
     data["tags"] = [tag.pk for tag in article.tags.all()]
     data["authors"] = [author.pk for author in article.authors.all()]
     data.update(changes)

@@ -4,15 +4,16 @@ import itertools
 from datetime import timedelta
 
 from django.utils import timezone
+from modeltranslation.utils import build_localized_fieldname
 
 from core import editions
-from news.models import Article, Author, Category, Tag, field_for
+from news.models import Article, Author, Category, Tag
 
 _serial = itertools.count(1)
 
 
 def _names(field, text, codes):
-    return {field_for(field, code): f"{text} [{code}]" for code in codes}
+    return {build_localized_fieldname(field, code): f"{text} [{code}]" for code in codes}
 
 
 def make_category(slug=None, parent=None, codes=editions.CODES, name="Category"):
@@ -45,9 +46,9 @@ def make_article(
     serial = next(_serial)
     texts = {}
     for code in codes:
-        texts[field_for("title", code)] = f"{title} {serial} [{code}]"
-        texts[field_for("lead", code)] = f"Lead of {title} {serial} [{code}]"
-        texts[field_for("body", code)] = f"<p>Body of {title} {serial} [{code}]</p>"
+        texts[build_localized_fieldname("title", code)] = f"{title} {serial} [{code}]"
+        texts[build_localized_fieldname("lead", code)] = f"Lead of {title} {serial} [{code}]"
+        texts[build_localized_fieldname("body", code)] = f"<p>Body of {title} {serial} [{code}]</p>"
     texts.update(fields)
     article = Article.objects.create(
         slug=slug or f"headline-{serial}",

@@ -99,7 +99,7 @@ def test_fetch_weather_stores_a_reading_for_every_shown_city(api):
         Decimal("-1.2"),
     )
     assert astana.weather_code == 71
-    assert "Weather for 6 cities: 6 readings stored, 0 already stored." in output
+    assert "Weather for 6 cities: 6 readings stored, 0 corrected, 0 already stored." in output
 
 
 def test_each_city_is_asked_for_by_its_coordinates_in_almatys_zone(api):
@@ -125,7 +125,7 @@ def test_running_twice_stores_nothing_twice(api):
     before = stored()
     output = fetch_weather()
     assert stored() == before
-    assert "0 readings stored, 6 already stored." in output
+    assert "0 readings stored, 0 corrected, 6 already stored." in output
 
 
 def test_no_shown_city_is_a_clear_error():

@@ -1,8 +1,8 @@
 from django.contrib import admin
 from modeltranslation.admin import TabbedTranslationAdmin
+from modeltranslation.utils import get_translation_fields
 
-from core import editions
-from news.models import field_for
+from core.singleton import SingletonModelAdmin
 from widgets.models import City, Rate, WeatherReading, WidgetSettings
 
 
@@ -46,16 +46,10 @@ class WeatherReadingAdmin(HistoryAdmin):
 class CityAdmin(TabbedTranslationAdmin):
     list_display = ("name", "slug", "position", "shown", "latitude", "longitude")
     list_editable = ("position", "shown")
-    search_fields = ("slug", *(field_for("name", c) for c in editions.CODES))
+    search_fields = ("slug", *get_translation_fields("name"))
     prepopulated_fields = {"slug": ("name_en",)}
 
 
 @admin.register(WidgetSettings)
-class WidgetSettingsAdmin(admin.ModelAdmin):
+class WidgetSettingsAdmin(SingletonModelAdmin):
     fields = ("currencies",)
-
-    def has_add_permission(self, request):
-        return not WidgetSettings.objects.exists()
-
-    def has_delete_permission(self, request, obj=None):
-        return False

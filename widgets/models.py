@@ -11,6 +11,8 @@ from django.db import models
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
+from core.singleton import SingletonModel
+
 
 class RateQuerySet(models.QuerySet):
     def for_currencies(self, codes):
@@ -132,8 +134,8 @@ def parse_currency_list(text):
     return codes
 
 
-class WidgetSettings(models.Model):
-    """The one row of widget choices editors change without a deployment."""
+class WidgetSettings(SingletonModel):
+    """Widget choices editors change without a deployment."""
 
     currencies = models.CharField(
         _("currencies shown"),
@@ -169,8 +171,3 @@ class WidgetSettings(models.Model):
             return parse_currency_list(self.currencies)
         except ValueError:
             return []
-
-    @classmethod
-    def current(cls):
-        row, _created = cls.objects.get_or_create(pk=1)
-        return row

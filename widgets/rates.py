@@ -20,10 +20,9 @@ from xml.etree.ElementTree import ParseError
 import defusedxml
 import defusedxml.ElementTree
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 
-from widgets import http
+from widgets import http, storing
 from widgets.http import SourceError
 from widgets.models import Rate
 
@@ -127,44 +126,21 @@ def fetch(day):
     return parse(http.fetch(feed_url(day), accept="application/rss+xml, application/xml"))
 
 
-@dataclass
-class StoreResult:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-
-
 def store(quotes, now=None):
-    """Store validated quotes in one transaction; a rate already stored is not stored twice."""
-    now = now or timezone.now()
-    result = StoreResult()
-    with transaction.atomic():
-        existing = {
-            (row.currency, row.date): row
-            for row in Rate.objects.select_for_update().filter(
-                currency__in=[q.currency for q in quotes], date__in={q.date for q in quotes}
+    """Store validated quotes; a rate already stored is not stored twice."""
+    return storing.store(
+        Rate,
+        (
+            (
+                {"currency": quote.currency, "date": quote.date},
+                {
+                    "rate": quote.rate,
+                    "quantity": quote.quantity,
+                    "value": quote.value,
+                    "source_change": quote.change,
+                },
             )
-        }
-        for quote in quotes:
-            values = {
-                "rate": quote.rate,
-                "quantity": quote.quantity,
-                "value": quote.value,
-                "source_change": quote.change,
-            }
-            row = existing.get((quote.currency, quote.date))
-            if row is None:
-                Rate.objects.create(
-                    currency=quote.currency, date=quote.date, fetched_at=now, **values
-                )
-                result.created += 1
-            elif any(Decimal(getattr(row, k) or 0) != Decimal(v or 0) for k, v in values.items()):
-                # The bank corrected a published rate: keep its latest word.
-                for key, value in values.items():
-                    setattr(row, key, value)
-                row.fetched_at = now
-                row.save()
-                result.updated += 1
-            else:
-                result.unchanged += 1
-    return result
+            for quote in quotes
+        ),
+        now or timezone.now(),
+    )

@@ -17,11 +17,10 @@ from decimal import Decimal
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from widgets import http
+from widgets import http, storing
 from widgets.http import SourceError
 from widgets.models import WeatherReading
 
@@ -160,30 +159,20 @@ def fetch(city):
 
 
 def store(readings, now=None):
-    """Store (city, reading) pairs in one transaction; returns (created, unchanged)."""
-    now = now or timezone.now()
-    created = unchanged = 0
-    with transaction.atomic():
-        for city, reading in readings:
-            _row, was_created = WeatherReading.objects.update_or_create(
-                city=city,
-                observed_at=reading.observed_at,
-                defaults={
+    """Store (city, reading) pairs; a reading already stored is not stored twice."""
+    return storing.store(
+        WeatherReading,
+        (
+            (
+                {"city": city, "observed_at": reading.observed_at},
+                {
                     "temperature": reading.temperature,
                     "temperature_min": reading.temperature_min,
                     "temperature_max": reading.temperature_max,
                     "weather_code": reading.weather_code,
-                },
-                create_defaults={
-                    "temperature": reading.temperature,
-                    "temperature_min": reading.temperature_min,
-                    "temperature_max": reading.temperature_max,
-                    "weather_code": reading.weather_code,
-                    "fetched_at": now,
                 },
             )
-            if was_created:
-                created += 1
-            else:
-                unchanged += 1
-    return created, unchanged
+            for city, reading in readings
+        ),
+        now or timezone.now(),
+    )

@@ -6,13 +6,13 @@ import json
 from django import template
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext, pgettext
 
 from core import editions
-from news.discovery import hreflang_alternates
+from news.discovery import hreflang_alternates, w3c
 from news.images import renditions
 from news.models import Category
 
@@ -22,10 +22,6 @@ DESCRIPTION_WORDS = 40
 LOGO = ("img/logo.png", 600, 60)
 # What json.dumps leaves that could end a <script> element early.
 SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
-
-
-def iso(moment):
-    return timezone.localtime(moment).isoformat(timespec="seconds")
 
 
 def modified(article):
@@ -105,8 +101,8 @@ def page_meta(context):
             type="article",
             title=article.title,
             description=Truncator(article.lead).words(DESCRIPTION_WORDS) or meta["description"],
-            published=iso(article.published_at),
-            modified=iso(modified(article)),
+            published=w3c(article.published_at),
+            modified=w3c(modified(article)),
             section=article.category.name,
             tags=[tag.name for tag in article.tags.all() if tag.name],
         )
@@ -155,8 +151,8 @@ def article_structured_data(context, article):
         "url": url,
         "headline": Truncator(article.title).chars(110),
         "description": article.lead,
-        "datePublished": iso(article.published_at),
-        "dateModified": iso(modified(article)),
+        "datePublished": w3c(article.published_at),
+        "dateModified": w3c(modified(article)),
         # Without a named author the agency itself is the author.
         "author": authors or [publisher],
         "publisher": publisher,

@@ -1,8 +1,10 @@
 from urllib.parse import quote
 
 from django import template
+from django.template.defaultfilters import date as date_format
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.html import format_html
 
 from core import editions
 from core.cache import cached
@@ -59,6 +61,17 @@ def edition_switcher(context):
                 url = reverse("news:home")
         links.append({"edition": edition, "url": url, "current": edition.code == current})
     return {"links": links}
+
+
+@register.simple_tag
+def time_element(moment, format_name="DATETIME_FORMAT"):
+    """<time> with the machine-readable moment and the edition's own format of it."""
+    moment = timezone.localtime(moment)
+    return format_html(
+        '<time datetime="{}">{}</time>',
+        date_format(moment, r"Y-m-d\TH:i:sO"),
+        date_format(moment, format_name),
+    )
 
 
 @register.inclusion_tag("includes/share.html", takes_context=True)

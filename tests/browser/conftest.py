@@ -15,10 +15,11 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
+from modeltranslation.utils import build_localized_fieldname
 from PIL import Image
 
 from core import editions
-from news.models import DailyViews, field_for
+from news.models import DailyViews
 from tests.builders import make_article, make_author, make_category, make_tag
 
 # Playwright's sync API runs an asyncio event loop in the main thread for as long
@@ -149,9 +150,9 @@ def headline_fields(codes=editions.CODES):
     fields = {}
     for code in codes:
         text = HEADLINES[code]
-        fields[field_for("title", code)] = text
-        fields[field_for("lead", code)] = f"{text}. {text}."
-        fields[field_for("body", code)] = "".join(
+        fields[build_localized_fieldname("title", code)] = text
+        fields[build_localized_fieldname("lead", code)] = f"{text}. {text}."
+        fields[build_localized_fieldname("body", code)] = "".join(
             f"<p>{text}. {text}. {text}.</p>" for _ in range(3)
         )
     return fields
@@ -200,12 +201,14 @@ def illustrated(newsroom):
     lead = newsroom.lead
     lead.image = jpeg()
     for code in editions.CODES:
-        setattr(lead, field_for("image_caption", code), HEADLINES[code])
+        setattr(lead, build_localized_fieldname("image_caption", code), HEADLINES[code])
     lead.image_credit_en = "Photo: Kazinform"
     lead.save()
     author = newsroom.author
     for code in editions.CODES:
-        setattr(author, field_for("bio", code), f"{HEADLINES[code]}. {HEADLINES[code]}.")
+        setattr(
+            author, build_localized_fieldname("bio", code), f"{HEADLINES[code]}. {HEADLINES[code]}."
+        )
     author.photo = jpeg("adlet.jpg", (120, 120))
     author.save()
     return newsroom

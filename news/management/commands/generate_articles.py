@@ -10,11 +10,12 @@ from datetime import date, datetime, time, timedelta
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
+from modeltranslation.utils import build_localized_fieldname
 
 from core import editions
 from core.progress import Progress
 from news import search
-from news.models import Article, Author, Category, Tag, field_for
+from news.models import Article, Author, Category, Tag
 from news.scale import vocabulary
 
 CODES = editions.CODES
@@ -156,12 +157,12 @@ class Command(BaseCommand):
             }
             title = f"{words['subject']} {words['action']} {words['topic']}"
             paragraph = vocabulary.SENTENCES[code].format(**words)
-            fields[field_for("title", code)] = title
-            fields[field_for("lead", code)] = paragraph.split(". ")[0] + "."
-            fields[field_for("body", code)] = "".join(
+            fields[build_localized_fieldname("title", code)] = title
+            fields[build_localized_fieldname("lead", code)] = paragraph.split(". ")[0] + "."
+            fields[build_localized_fieldname("body", code)] = "".join(
                 f"<p>{paragraph}</p>" for _ in range(rng.randint(3, 6))
             )
-            fields[field_for("dateline_city", code)] = words["city"]
+            fields[build_localized_fieldname("dateline_city", code)] = words["city"]
         published_at = end_time - timedelta(seconds=rng.randrange(span_seconds))
         return Article(
             slug=f"{SLUG_PREFIX}-{number}",

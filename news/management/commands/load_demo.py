@@ -11,11 +11,12 @@ from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
+from modeltranslation.utils import build_localized_fieldname
 
 from core import editions
 from core.progress import Progress
 from news.demo.images import lead_image
-from news.models import Article, Author, Category, DailyViews, SiteSettings, Tag, field_for
+from news.models import Article, Author, Category, DailyViews, SiteSettings, Tag
 
 CONTENT = Path(__file__).resolve().parents[2] / "demo" / "content.json"
 VIEW_DAYS = 5
@@ -26,7 +27,7 @@ def translated(field, values):
     unknown = set(values) - set(editions.CODES)
     if unknown:
         raise CommandError(f"unknown edition(s) {', '.join(sorted(unknown))} in demo content")
-    return {field_for(field, code): values.get(code, "") for code in editions.CODES}
+    return {build_localized_fieldname(field, code): values.get(code, "") for code in editions.CODES}
 
 
 class Command(BaseCommand):

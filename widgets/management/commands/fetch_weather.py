@@ -21,9 +21,9 @@ class Command(BaseCommand):
             readings = [(city, weather.fetch(city)) for city in cities]
         except SourceError as error:
             raise CommandError(f"weather not fetched, nothing changed: {error}") from None
-        created, already = weather.store(readings)
+        result = weather.store(readings)
         display.invalidate()
         self.stdout.write(
-            f"Weather for {len(cities)} cities: {created} readings stored, "
-            f"{already} already stored."
+            f"Weather for {len(cities)} cities: {result.created} readings stored, "
+            f"{result.updated} corrected, {result.unchanged} already stored."
         )

@@ -1,0 +1,25 @@
+"""Tables of exactly one row: the settings editors change without a deployment."""
+
+from django.contrib import admin
+from django.db import models
+
+
+class SingletonModel(models.Model):
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def current(cls):
+        """The one row, created with the defaults the first time it is asked for."""
+        row, _created = cls.objects.get_or_create(pk=1)
+        return row
+
+
+class SingletonModelAdmin(admin.ModelAdmin):
+    """Editors change the one row; nobody adds a second one or deletes it."""
+
+    def has_add_permission(self, request):
+        return not self.model.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
