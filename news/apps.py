@@ -9,13 +9,17 @@ class NewsConfig(AppConfig):
     def ready(self):
         # On every save, not only through the admin form: the demo loader and
         # restored revisions go through the same cleaning and renditions.
+        from django.db.backends.signals import connection_created
         from django.db.models.signals import post_save, pre_save
 
         from news.images import make_article_renditions
         from news.models import Article
         from news.sanitize import sanitize_article
+        from news.search import register_sqlite_functions
 
         pre_save.connect(sanitize_article, sender=Article, dispatch_uid="news.sanitize_article")
         post_save.connect(
             make_article_renditions, sender=Article, dispatch_uid="news.article_renditions"
         )
+        # Case-insensitive search in every script on SQLite (see news.search).
+        connection_created.connect(register_sqlite_functions, dispatch_uid="news.search_fold")

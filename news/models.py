@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, Sum
+from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q, Sum
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -131,6 +131,29 @@ class Category(Subject):
             node = node.parent
         return chain[::-1]
 
+    @classmethod
+    def menu(cls, code=None):
+        """Top categories of edition `code` that readers there find news in, directly or in
+        a sub-category at any depth. One query: every category with an EXISTS that stops at
+        its first visible article (the category index), rolled up to the top in Python."""
+        code = code or translation.get_language()
+        visible = Article.objects.for_readers(code).filter(category=OuterRef("pk"))
+        categories = list(cls.objects.annotate(has_news=Exists(visible)))
+        parent_of = {category.pk: category.parent_id for category in categories}
+        with_news = set()
+        for category in categories:
+            node = category.pk if category.has_news else None
+            while node is not None and node not in with_news:
+                with_news.add(node)
+                node = parent_of.get(node)
+        return [
+            category
+            for category in categories
+            if category.parent_id is None
+            and category.pk in with_news
+            and code in category.editions()
+        ]
+
     def descendant_ids(self):
         """Ids of this category and everything below it (one query per level)."""
         ids, level = [self.pk], [self.pk]
@@ -201,28 +224,23 @@ class ArticleQuerySet(EditionQuerySet):
         )
 
     def related_to(self, article):
-        """Articles sharing tags with `article`, the most shared tags first, then newest.
+        """Articles sharing a tag with `article`, newest first, as news are read.
 
-        A tag such as "President" can hold a hundred thousand articles; counting
-        shared tags over all of them is seconds of work. Candidates are the
-        newest RELATED_CANDIDATES_PER_TAG articles of each tag, read from the
+        A tag such as "President" can hold a hundred thousand articles; sorting
+        all of them is seconds of work. Candidates are the newest
+        RELATED_CANDIDATES_PER_TAG articles of each tag, read from the
         (tag, article) index, which is where related news come from anyway.
         """
-        tag_ids = [tag.pk for tag in article.tags.all()]
         through = Article.tags.through
         candidates = set()
-        for tag_id in tag_ids:
+        for tag in article.tags.all():
             candidates.update(
-                through.objects.filter(tag_id=tag_id)
+                through.objects.filter(tag_id=tag.pk)
                 .order_by("-article_id")
                 .values_list("article_id", flat=True)[:RELATED_CANDIDATES_PER_TAG]
             )
         candidates.discard(article.pk)
-        return (
-            self.filter(pk__in=candidates)
-            .annotate(shared_tags=Count("tags", filter=Q(tags__in=tag_ids)))
-            .order_by("-shared_tags", "-published_at", "-pk")
-        )
+        return self.filter(pk__in=candidates).newest_first()
 
 
 class Article(EditionContent):
@@ -304,7 +322,8 @@ class Article(EditionContent):
         return self.status == self.Status.PUBLISHED and self.published_at <= timezone.now()
 
     def related_articles(self, limit=5):
-        """The editor's choices first, then articles sharing the most tags, in this edition."""
+        """The editor's choices first, then articles sharing a tag, each newest first, in this
+        edition."""
         chosen = list(self.related.for_readers().exclude(pk=self.pk).for_listing()[:limit])
         if len(chosen) < limit:
             chosen += list(

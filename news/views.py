@@ -1,10 +1,12 @@
 import base64
 import logging
 import re
+from urllib.parse import urlencode
 
 from django.db import DatabaseError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import translation
 from django.utils.decorators import method_decorator
@@ -37,11 +39,11 @@ class EditionMixin:
     """Gives templates the current edition and where the switcher leads.
 
     Views name the editions that have this page through `get_edition_urls`;
-    the switcher sends the others to their home page.
+    the switcher marks the others as editions without this page.
     """
 
     def get_edition_urls(self):
-        return {}
+        return None  # not known: the switcher leads to each edition's home page
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -142,10 +144,15 @@ class AuthorView(SubjectListView):
 
 class ArticleView(PublicPageCacheMixin, EditionMixin, DetailView):
     template_name = "news/article.html"
+    missing_template_name = "news/not_in_edition.html"
     context_object_name = "article"
 
+    def readable_articles(self):
+        """Articles this reader may open in the editions that have them."""
+        return Article.objects.published()
+
     def visible_articles(self):
-        return Article.objects.for_readers()
+        return self.readable_articles().in_edition()
 
     def get_queryset(self):
         return (
@@ -155,13 +162,33 @@ class ArticleView(PublicPageCacheMixin, EditionMixin, DetailView):
         )
 
     def get(self, request, *args, **kwargs):
-        self.object = self.get_object()
+        try:
+            self.object = self.get_object()
+        except Http404:
+            return self.not_in_this_edition()
         if self.wants_canonical_address and kwargs.get("slug") != self.object.slug:
             return redirect(self.object, permanent=True)
         return self.render_to_response(self.get_context_data(object=self.object))
 
     # Old or mistyped slugs lead to the article's one address.
     wants_canonical_address = True
+
+    def not_in_this_edition(self):
+        """A 404 that names the editions where this article can be read, if any."""
+        article = self.readable_articles().with_edition_flags().filter(pk=self.kwargs["pk"]).first()
+        if article is None or not article.editions():
+            raise Http404
+        self.object = article
+        urls = self.get_edition_urls()
+        return TemplateResponse(
+            self.request,
+            self.missing_template_name,
+            {
+                "edition_urls": urls,
+                "available": [(editions.get(code), url) for code, url in urls.items()],
+            },
+            status=404,
+        )
 
     def get_edition_urls(self):
         return edition_urls(self.object.get_absolute_url, self.object.editions())
@@ -183,11 +210,11 @@ class PreviewView(ArticleView):
     404 as for an article that does not exist, so previews reveal nothing.
     """
 
-    def visible_articles(self):
+    def readable_articles(self):
         user = self.request.user
         if not (user.is_active and user.is_staff and user.has_perm("news.view_article")):
             raise Http404
-        return Article.objects.in_edition()
+        return Article.objects.all()
 
     wants_canonical_address = False  # a preview's address has no slug
 
@@ -218,12 +245,18 @@ class SearchView(ArticleListView):
         return search.matching(super().get_queryset(), query, translation.get_language())
 
     def get_edition_urls(self):
-        return edition_urls(lambda: reverse("news:search"))
+        # The reader's words go along, so that the other edition searches for them at once.
+        query = self.get_query()
+        suffix = f"?{urlencode({'q': query})}" if query else ""
+        return edition_urls(lambda: reverse("news:search") + suffix)
 
     def get_context_data(self, **kwargs):
         query = self.get_query()
         return super().get_context_data(
-            query=query, searchable=search.is_searchable(query), **kwargs
+            query=query,
+            searchable=search.is_searchable(query),
+            highlight=search.highlighter(query, translation.get_language()),
+            **kwargs,
         )
 
 

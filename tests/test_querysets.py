@@ -62,17 +62,17 @@ def test_popular_ranks_reads_of_the_edition_over_recent_days():
     assert [a.recent_views for a in ranked] == [80, 60]
 
 
-def test_related_to_prefers_more_shared_tags_then_newest():
+def test_related_to_lists_articles_sharing_a_tag_newest_first():
     senate, parliament, russia = make_tag(), make_tag(), make_tag()
     article = make_article(tags=[senate, parliament, russia])
-    two_shared = make_article(
+    two_shared_old = make_article(
         tags=[senate, parliament], published_at=timezone.now() - timedelta(days=9)
     )
     one_shared_new = make_article(tags=[russia], published_at=timezone.now() - timedelta(hours=3))
-    one_shared_old = make_article(tags=[senate], published_at=timezone.now() - timedelta(days=5))
+    one_shared = make_article(tags=[senate], published_at=timezone.now() - timedelta(days=5))
     make_article()  # shares nothing
 
-    assert list(Article.objects.related_to(article)) == [two_shared, one_shared_new, one_shared_old]
+    assert list(Article.objects.related_to(article)) == [one_shared_new, one_shared, two_shared_old]
 
 
 def test_related_articles_put_editor_choices_first_and_never_the_article_itself():

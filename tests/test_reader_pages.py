@@ -180,7 +180,7 @@ def test_search_finds_words_in_the_edition(client):
     make_article("Senate speaker meets ambassador", codes=("en",))
     make_article("Football final", codes=("en",))
     html = page(client, "/en/search/?q=ambassador")
-    assert "Senate speaker meets ambassador" in html
+    assert "Senate speaker meets <mark>ambassador</mark>" in html
     assert "Football final" not in html
 
 

@@ -4,7 +4,8 @@ from django import template
 from django.template.defaultfilters import date as date_format
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import pgettext
 
 from core import editions
 from core.cache import cached
@@ -18,14 +19,12 @@ SITE_WIDE_CACHE_SECONDS = 600
 
 @register.inclusion_tag("includes/navigation.html")
 def main_navigation():
-    """Top categories of the edition for the main menu (cached until content changes)."""
+    """Top categories of the edition with news in them, for the main menu (cached until
+    content changes)."""
     code = translation.get_language()
 
     def compute():
-        return [
-            (category.name, category.get_absolute_url())
-            for category in Category.objects.in_edition(code).filter(parent=None)
-        ]
+        return [(category.name, category.get_absolute_url()) for category in Category.menu(code)]
 
     return {"items": cached(f"nav:{code}", compute, SITE_WIDE_CACHE_SECONDS)}
 
@@ -37,30 +36,49 @@ def site_phone():
 
 
 @register.inclusion_tag("includes/popular.html")
-def popular_articles(limit=5):
-    """The edition's most read articles of the last days (cached briefly)."""
+def popular_articles(limit=5, exclude=None):
+    """The edition's most read articles of the last days (cached briefly), without
+    `exclude`, the article being read. One more is kept so that the list stays full
+    without it, and every page shares the same cached list."""
     code = translation.get_language()
     articles = cached(
-        f"popular:{code}:{limit}",
-        lambda: list(Article.objects.for_readers(code).popular(code)[:limit]),
+        f"popular:{code}:{limit + 1}",
+        lambda: list(Article.objects.for_readers(code).popular(code)[: limit + 1]),
         POPULAR_CACHE_SECONDS,
     )
-    return {"articles": articles}
+    if exclude is not None:
+        articles = [article for article in articles if article.pk != exclude.pk]
+    return {"articles": articles[:limit]}
 
 
 @register.inclusion_tag("includes/switcher.html", takes_context=True)
 def edition_switcher(context):
-    """A link per edition: the same page where it exists there, that edition's home otherwise."""
-    urls = context.get("edition_urls") or {}
+    """A link per edition to the same page there; editions without this page get no link
+    (url None) and are marked as such. Pages that do not say which editions have them
+    (e.g. a plain "page not found") lead to each edition's home page."""
+    urls = context.get("edition_urls")
     current = translation.get_language()
     links = []
     for edition in editions.EDITIONS:
-        url = urls.get(edition.code)
-        if url is None:
+        if urls is None:
             with translation.override(edition.code):
                 url = reverse("news:home")
+        else:
+            url = urls.get(edition.code)
         links.append({"edition": edition, "url": url, "current": edition.code == current})
     return {"links": links}
+
+
+@register.simple_tag
+def edition_links(available):
+    """Links to the editions in `available` ([(edition, url)]), named in their own language
+    and joined the way the reader's edition joins a list."""
+    separator = pgettext("list separator", ", ")
+    return format_html_join(
+        separator,
+        '<a href="{}" lang="{}" hreflang="{}">{}</a>',
+        ((url, e.bcp47, e.bcp47, e.name_local) for e, url in available),
+    )
 
 
 @register.simple_tag
@@ -89,3 +107,11 @@ def share_links(context, article):
         ],
         "mail": f"mailto:?subject={title}&body={url}",
     }
+
+
+@register.simple_tag(takes_context=True)
+def highlighted(context, text):
+    """`text` with the searched words marked by the page's `highlight`
+    (news.search.highlighter) on the results page; elsewhere `text`, escaped as any other."""
+    highlight = context.get("highlight")
+    return highlight(text) if highlight else text
