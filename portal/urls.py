@@ -11,6 +11,10 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("robots.txt", views.robots_txt, name="robots-txt"),
     path("healthz", views.healthz, name="healthz"),
+    *(
+        path(name, views.root_icon, {"name": name}, name=f"root-icon-{name}")
+        for name in views.ROOT_ICONS
+    ),
     path("sitemap.xml", sitemaps.index, name="sitemap-index"),
     path("sitemap-<str:section>.xml", sitemaps.section, name="sitemap-section"),
     path("news-sitemap.xml", sitemaps.news_index, name="news-sitemap"),

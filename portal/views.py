@@ -1,7 +1,8 @@
 import sys
 
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -47,3 +48,17 @@ def robots_txt(request):
 def healthz(request):
     """For load balancers and the benchmark's baseline: answers without touching the database."""
     return HttpResponse("ok\n", content_type="text/plain")
+
+
+# Browsers ask for these at the site's root whatever the page links to; they lead
+# to the versioned static files (a day's caching, so a new icon shows up soon).
+ROOT_ICONS = {
+    "favicon.ico": "img/favicon.ico",
+    "apple-touch-icon.png": "img/apple-touch-icon.png",
+    "apple-touch-icon-precomposed.png": "img/apple-touch-icon.png",
+}
+
+
+@cache_control(public=True, max_age=86400)
+def root_icon(request, name):
+    return HttpResponseRedirect(static(ROOT_ICONS[name]))
