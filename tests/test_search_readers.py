@@ -1,0 +1,150 @@
+"""Search as readers expect it: case never matters, in any script; on PostgreSQL word
+forms match and the most relevant come first; matched words are highlighted; the
+switcher keeps the words."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from news import search
+from tests.builders import make_article
+
+pytestmark = pytest.mark.django_db
+
+on_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="word forms and ranking are PostgreSQL's"
+)
+
+
+def titles_found(client, code, query):
+    html = client.get(f"/{code}/search/", {"q": query}).content.decode()
+    return re.findall(r"<h2><a [^>]*>(.*?)</a></h2>", html)
+
+
+def plain(html_titles):
+    return [re.sub(r"</?mark>", "", title) for title in html_titles]
+
+
+@pytest.mark.parametrize(
+    ("code", "title", "queries"),
+    [
+        ("ru", "Сенат принял закон", ["Сенат", "сенат", "СЕНАТ", "сЕНАТ"]),
+        ("kk", "Қазақстан Сенаты", ["Қазақстан", "қазақстан", "ҚАЗАҚСТАН"]),
+        ("uz", "Ўзбекистон Сенати", ["ўзбекистон", "ЎЗБЕКИСТОН"]),
+        ("en", "Senate meets", ["senate", "SENATE"]),
+        ("kk-latn", "Īstanbūl sapary", ["īstanbūl", "ĪSTANBŪL"]),
+    ],
+)
+def test_case_does_not_matter_in_any_script(client, code, title, queries):
+    make_article(codes=(code,), **{f"title_{code.replace('-', '_')}": title})
+    make_article(codes=(code,), **{f"title_{code.replace('-', '_')}": "Other news"})
+    for query in queries:
+        assert plain(titles_found(client, code, query)) == [title], query
+
+
+def test_case_does_not_matter_in_leads_and_bodies_either(client):
+    make_article(codes=("ru",), lead_ru="Заседание СЕНАТА", title_ru="Новость")
+    make_article(codes=("ru",), body_ru="<p>Депутаты сената</p>", title_ru="Другая")
+    assert sorted(plain(titles_found(client, "ru", "Сената"))) == ["Другая", "Новость"]
+
+
+def test_dotted_and_dotless_i_match_in_kazakh_latin(client):
+    make_article(codes=("kk-latn",), title_kk_latn="İSTANBUL", lead_kk_latn="")
+    assert plain(titles_found(client, "kk-latn", "istanbul")) == ["İSTANBUL"]
+
+
+def test_fold_makes_case_disappear_in_every_script():
+    assert search.fold("СЕНАТ Қазақ ΣΟΦΊΑ İstanbul Straße") == "сенат қазақ σοφία istanbul strasse"
+
+
+@on_postgresql
+def test_word_forms_match_through_the_editions_configuration(client):
+    make_article(title_en="The ambassador arrived")
+    make_article(codes=("ru",), title_ru="Встреча с сенаторами")
+    assert plain(titles_found(client, "en", "ambassadors")) == ["The ambassador arrived"]
+    assert plain(titles_found(client, "ru", "сенатор")) == ["Встреча с сенаторами"]
+
+
+@on_postgresql
+def test_most_relevant_first_then_newest(client):
+    now = timezone.now()
+    make_article(
+        title_en="Budget debate",
+        body_en="<p>The senate met.</p>",
+        published_at=now - timedelta(hours=1),
+    )
+    make_article(title_en="Senate session", published_at=now - timedelta(days=3))
+    make_article(title_en="Senate votes", published_at=now - timedelta(days=2))
+    found = plain(titles_found(client, "en", "senate"))
+    assert found == ["Senate votes", "Senate session", "Budget debate"]
+
+
+@on_postgresql
+def test_matches_beyond_the_ranked_candidates_follow_by_date(client, monkeypatch):
+    monkeypatch.setattr(search, "RANKED_CANDIDATES", 2)
+    now = timezone.now()
+    make_article(title_en="Senate old", published_at=now - timedelta(days=9))
+    make_article(title_en="Quiet day", body_en="<p>senate</p>", published_at=now)
+    make_article(title_en="Senate new", published_at=now - timedelta(days=1))
+    make_article(title_en="Senate oldest", published_at=now - timedelta(days=20))
+    found = plain(titles_found(client, "en", "senate"))
+    assert found == ["Senate new", "Quiet day", "Senate old", "Senate oldest"]
+
+
+def test_matched_words_are_highlighted_in_titles_and_leads_whatever_their_case(client):
+    make_article(codes=("ru",), title_ru="Сенат принял закон", lead_ru="Сенат собрался")
+    html = client.get("/ru/search/", {"q": "сенат"}).content.decode()
+    assert "<mark>Сенат</mark> принял закон</a>" in html
+    assert '<p class="lead"><mark>Сенат</mark> собрался</p>' in html
+
+
+def test_highlighting_escapes_the_text_and_the_query(client):
+    make_article(title_en="<b>Senate</b> & co", lead_en="")
+    html = client.get("/en/search/", {"q": "senate"}).content.decode()
+    assert "&lt;b&gt;<mark>Senate</mark>&lt;/b&gt; &amp; co" in html
+    html = client.get("/en/search/", {"q": "<script>alert(1)</script> senate"}).content.decode()
+    assert "<script>alert" not in html
+
+
+def test_highlighter_escapes_the_text_around_and_inside_the_marks():
+    highlight = search.highlighter("senate", "en")
+    assert highlight("<Senate> & x") == "&lt;<mark>Senate</mark>&gt; &amp; x"
+
+
+def test_excluded_words_are_not_highlighted():
+    highlight = search.highlighter("senate -vote", "en")
+    assert highlight("Senate vote") == "<mark>Senate</mark> vote"
+
+
+def test_highlighter_marks_every_occurrence_and_keeps_the_texts_own_letters():
+    highlight = search.highlighter("ҚАЗАҚ", "kk")
+    assert highlight("Қазақ елі, қазақ тілі") == "<mark>Қазақ</mark> елі, <mark>қазақ</mark> тілі"
+
+
+@on_postgresql
+def test_highlighter_marks_the_word_forms_postgresql_matched():
+    highlight = search.highlighter("ambassadors", "en")
+    assert (
+        highlight("The ambassador and the embassy") == "The <mark>ambassador</mark> and the embassy"
+    )
+
+
+def test_other_pages_are_not_highlighted(client):
+    article = make_article(title_en="Senate meets")
+    assert "<mark>" not in client.get("/en/").content.decode()
+    assert "<mark>" not in client.get(article.get_absolute_url()).content.decode()
+
+
+def test_switcher_on_the_search_page_keeps_the_query(client):
+    html = client.get("/en/search/", {"q": "Сенат & co"}).content.decode()
+    nav = html[html.index('class="switcher"') :]
+    assert 'href="/ru/search/?q=%D0%A1%D0%B5%D0%BD%D0%B0%D1%82+%26+co"' in nav
+    assert 'href="/zh-hans/search/?q=%D0%A1%D0%B5%D0%BD%D0%B0%D1%82+%26+co"' in nav
+
+
+def test_switcher_on_an_empty_search_page_leads_to_the_empty_search(client):
+    html = client.get("/en/search/").content.decode()
+    assert 'href="/kk/search/"' in html
