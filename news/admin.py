@@ -143,6 +143,7 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin):
     search_fields = ("slug", *names_in_every_edition("title"))
     autocomplete_fields = ("tags", "authors", "related")
     readonly_fields = ("preview_links",)
+    object_history_template = "reversion/news/article/object_history.html"
     actions = ("publish_selected", "unpublish_selected")
 
     class Media:
@@ -368,7 +369,7 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin):
             "title": _("Compare revisions of “%(article)s”") % {"article": self.headline(article)},
             "old": old,
             "new": new,
-            "groups": revisions.compare(old, new),
+            "groups": revisions.compare(old, new, article),
             "may_restore": self.has_change_permission(request, article),
             "restore_url": reverse("admin:news_article_restore_field", args=[article.pk]),
             "history_url": reverse("admin:news_article_history", args=[article.pk]),

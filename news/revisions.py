@@ -39,7 +39,8 @@ class FieldChange:
     old: str  # HTML, deletions marked
     new: str  # HTML, additions marked
     restorable: bool
-    sides: list = field(default_factory=list)  # [(old version, old), (new version, new)]
+    # [(version, its value as HTML, whether restoring it would change the article)]
+    sides: list = field(default_factory=list)
 
 
 @dataclass
@@ -96,8 +97,23 @@ def _label(name):
     return str(Article._meta.get_field(name).verbose_name)
 
 
-def compare(old_version, new_version):
-    """The groups of changed fields between two versions of one article, older first."""
+def _stored(name, values):
+    value = values.get(name)
+    if name in MANY_TO_MANY:
+        return sorted(map(str, value or []))
+    return value
+
+
+def current_values(article):
+    """The article's values as they are now, keyed as in a Version's field_dict."""
+    values = {name: getattr(article, Article._meta.get_field(name).attname) for name in RESTORABLE}
+    for name in MANY_TO_MANY:
+        values[name] = list(getattr(article, name).values_list("pk", flat=True))
+    return values
+
+
+def compare(old_version, new_version, article):
+    """The groups of changed fields between two versions of `article`, older first."""
     old, new = old_version.field_dict, new_version.field_dict
     shared = Group(_("Shared by all editions"))
     for name in (*SHARED_FIELDS, *SHOWN_ONLY):
@@ -109,16 +125,23 @@ def compare(old_version, new_version):
             _add_change(group, field_for(base, edition.code), _label(base), old, new, True)
         groups.append(group)
     groups = [group for group in groups if group.changes]
+    now = current_values(article)
     for group in groups:
         for change in group.changes:
-            change.sides = [(old_version, change.old), (new_version, change.new)]
+            change.sides = [
+                (
+                    version,
+                    html,
+                    change.restorable
+                    and _stored(change.name, version.field_dict) != _stored(change.name, now),
+                )
+                for version, html in ((old_version, change.old), (new_version, change.new))
+            ]
     return groups
 
 
 def _add_change(group, name, label, old, new, restorable):
-    before, after = old.get(name), new.get(name)
-    if name in MANY_TO_MANY:
-        before, after = sorted(map(str, before or [])), sorted(map(str, after or []))
+    before, after = _stored(name, old), _stored(name, new)
     if before == after:
         return
     group.changes.append(
