@@ -29,7 +29,8 @@ EDITION_FIELDS = ("title", "lead", "body", "dateline_city", "image_caption", "im
 SHOWN_ONLY = ("status", "image")
 MANY_TO_MANY = {"tags": Tag, "authors": Author, "related": Article}
 
-TOKENS = re.compile(r"\s+|\w+|[^\w\s]")
+# Words and punctuation, each with the spaces after it, so a changed phrase is one mark.
+TOKENS = re.compile(r"\w+\s*|[^\w\s]+\s*|\s+")
 
 
 @dataclass

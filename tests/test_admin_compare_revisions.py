@@ -76,7 +76,7 @@ def test_compare_shows_the_changed_field_with_deletions_and_additions(client, wr
     assert "<del>Tuesday</del>" in english and "<ins>Wednesday</ins>" in english
     assert "Title" not in english  # the English title did not change
     arabic = section(html, "قازاقشا")
-    assert 'lang="kk-Arab" dir="rtl"' in arabic and "<ins> جاڭا</ins>" in arabic
+    assert 'lang="kk-Arab" dir="rtl"' in arabic and "<ins>جاڭا </ins>" in arabic
     shared = section(html, "Shared by all editions")
     assert "<del>Senate [en]</del>" in shared
     assert "aigerim" in html and "bolat" in html

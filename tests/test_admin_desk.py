@@ -137,3 +137,15 @@ def test_the_chief_editor_sees_the_same_desk(client, newsroom):
         client.get("/en/admin/news/article/desk/", {"edition": "kk"})
         boxes = desk_boxes(client.get("/en/admin/").content.decode())
     assert boxes["review"][0] == 1 and boxes["drafts"][0] == 0
+
+
+@pytest.mark.parametrize("code", ["ru", "kk", "kk-latn", "zh-hans", "kk-arab", "uz"])
+def test_the_desk_speaks_the_admins_language(client, newsroom, code):
+    aigerim, _made = newsroom
+    client.force_login(aigerim)
+    with time_machine.travel(NOON, tick=False):
+        html = client.get(f"/{code}/admin/").content.decode()
+    desk = html[html.index('class="newsroom-desk"') : html.index("</section>")]
+    text = re.sub(r"<[^>]+>", " ", desk)
+    for english in ("The desk", "My drafts", "Awaiting review", "Scheduled", "Published today"):
+        assert english not in text, (code, english)

@@ -234,3 +234,16 @@ def test_the_change_list_says_awaiting_review(client, editor, chief):
     client.force_login(chief)
     html = client.get(f"{CHANGELIST}?state=review").content.decode()
     assert "Awaiting review" in html and draft.title_en in html
+
+
+@pytest.mark.parametrize("code", ["ru", "kk", "kk-latn", "zh-hans", "kk-arab", "uz"])
+def test_the_workflow_panel_speaks_the_admins_language(client, editor, chief, code):
+    draft = make_article(status=Article.Status.DRAFT)
+    submitted(client, editor, draft, timezone.now() + timedelta(days=1))
+    client.force_login(chief)
+    html = client.get(f"/{code}/admin/news/article/{draft.pk}/change/").content.decode()
+    panel = html[html.index('class="module workflow-panel"') : html.index("</section>")]
+    text = re.sub(r"<[^>]+>", " ", panel)
+    for english in ("Workflow", "Publish now", "Send back", "Who did what", "Submitted for"):
+        assert english not in text, (code, english)
+    assert "Ready for the evening" in text  # the note itself is as written
