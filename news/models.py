@@ -177,6 +177,23 @@ class ArticleQuerySet(EditionQuerySet):
         """Published with a publish time still to come: readers see it by itself at that time."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__gt=now or timezone.now())
 
+    def published_today(self, now=None):
+        """Live now, with a publish time since midnight in the newsroom's time zone."""
+        now = now or timezone.now()
+        midnight = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+        return self.published(now).filter(published_at__gte=midnight)
+
+    def in_state(self, state, now=None):
+        """Articles in one of Article.State: the states as the newsroom names them."""
+        match state:
+            case Article.State.SCHEDULED:
+                return self.scheduled(now)
+            case Article.State.PUBLISHED:
+                return self.published(now)
+            case Article.State.DRAFT | Article.State.REVIEW | Article.State.UNPUBLISHED:
+                return self.filter(status=state)
+        return self.none()
+
     def for_readers(self, code=None):
         return self.published().in_edition(code)
 
@@ -228,11 +245,22 @@ class ArticleQuerySet(EditionQuerySet):
 class Article(EditionContent):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
+        # Handed to the chief editor, with a proposed publish time (proposed_publish_at).
+        REVIEW = "review", _("Awaiting review")
         PUBLISHED = "published", _("Published")
         # Taken down after publication; kept, but readers no longer see it.
         UNPUBLISHED = "unpublished", _("Unpublished")
 
     edition_fields = ("title", "body")
+
+    class State(models.TextChoices):
+        """The status as the newsroom says it: "published" with a future time is scheduled."""
+
+        DRAFT = "draft", _("Draft")
+        REVIEW = "review", _("Awaiting review")
+        SCHEDULED = "scheduled", _("Scheduled")
+        PUBLISHED = "published", _("Published")
+        UNPUBLISHED = "unpublished", _("Unpublished")
 
     title = models.CharField(_("title"), max_length=300, blank=True)
     slug = models.SlugField(
@@ -281,6 +309,20 @@ class Article(EditionContent):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Whose draft it is ("My drafts" on the desk); set when the article is added in the admin.
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        on_delete=models.SET_NULL,
+    )
+    # The publish time the editor proposed when submitting for review; empty means "on approval".
+    proposed_publish_at = models.DateTimeField(
+        _("proposed publish time"), null=True, blank=True, editable=False
+    )
 
     objects = ArticleQuerySet.as_manager()
 
@@ -303,6 +345,13 @@ class Article(EditionContent):
     def is_public(self):
         return self.status == self.Status.PUBLISHED and self.published_at <= timezone.now()
 
+    @property
+    def state(self):
+        """One of Article.State; the same rule as ArticleQuerySet.in_state."""
+        if self.status == self.Status.PUBLISHED and not self.is_public:
+            return self.State.SCHEDULED
+        return self.State(self.status)
+
     def related_articles(self, limit=5):
         """The editor's choices first, then articles sharing the most tags, in this edition."""
         chosen = list(self.related.for_readers().exclude(pk=self.pk).for_listing()[:limit])
@@ -314,6 +363,43 @@ class Article(EditionContent):
                 .select_related("category")[: limit - len(chosen)]
             )
         return chosen
+
+
+class ArticleEvent(models.Model):
+    """One step of the newsroom workflow: who did what to an article, when, and why."""
+
+    class Action(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted for review")
+        RETURNED = "returned", _("Sent back to the author")
+        PUBLISHED = "published", _("Published")
+        SCHEDULED = "scheduled", _("Scheduled")
+        UNPUBLISHED = "unpublished", _("Unpublished")
+        DRAFTED = "drafted", _("Made a draft again")
+
+    article = models.ForeignKey(
+        Article, verbose_name=_("article"), related_name="events", on_delete=models.CASCADE
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.SET_NULL,
+    )
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    # The proposed (submitted) or chosen (published, scheduled) publish time.
+    publish_at = models.DateTimeField(_("publish time"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("workflow step")
+        verbose_name_plural = _("workflow steps")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.article_id} {self.action} {self.created_at:%Y-%m-%d %H:%M}"
 
 
 class DailyViews(models.Model):
