@@ -22,7 +22,8 @@ from reversion.admin import VersionAdmin
 
 from core import editions
 from news import kazakh_scripts
-from news.forms import ArticleAdminForm, ArticleImageField, body_widget
+from news.forms import ArticleAdminForm, ArticleImageField, MergeModelForm, body_widget
+from news.merge import MergeAdminMixin
 from news.models import Article, Author, Category, SiteSettings, Tag, field_for
 from news.sanitize import BODY_FIELDS
 
@@ -39,7 +40,8 @@ def names_in_every_edition(field="name"):
 
 
 @admin.register(Category)
-class CategoryAdmin(TabbedTranslationAdmin):
+class CategoryAdmin(MergeAdminMixin, TabbedTranslationAdmin):
+    form = MergeModelForm
     list_display = ("name", "slug", "parent", "position")
     list_select_related = ("parent",)
     search_fields = ("slug", *names_in_every_edition())
@@ -47,13 +49,15 @@ class CategoryAdmin(TabbedTranslationAdmin):
 
 
 @admin.register(Tag)
-class TagAdmin(TabbedTranslationAdmin):
+class TagAdmin(MergeAdminMixin, TabbedTranslationAdmin):
+    form = MergeModelForm
     list_display = ("name", "slug")
     search_fields = ("slug", *names_in_every_edition())
 
 
 @admin.register(Author)
-class AuthorAdmin(TabbedTranslationAdmin):
+class AuthorAdmin(MergeAdminMixin, TabbedTranslationAdmin):
+    form = MergeModelForm
     list_display = ("name", "slug")
     search_fields = ("slug", *names_in_every_edition())
 
@@ -108,8 +112,9 @@ def preview_url(article, code):
 
 
 @admin.register(Article)
-class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin):
+class ArticleAdmin(MergeAdminMixin, VersionAdmin, TabbedTranslationAdmin):
     form = ArticleAdminForm
+    change_form_template = "admin/news/article/change_form.html"
     list_display = (
         "headline",
         "edition_marks",
@@ -316,7 +321,9 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin):
 
 
 @admin.register(SiteSettings)
-class SiteSettingsAdmin(admin.ModelAdmin):
+class SiteSettingsAdmin(MergeAdminMixin, admin.ModelAdmin):
+    form = MergeModelForm
+
     def has_add_permission(self, request):
         return not SiteSettings.objects.exists()
 

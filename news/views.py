@@ -6,11 +6,13 @@ from django.db import DatabaseError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
 
 from core import editions
@@ -174,6 +176,24 @@ class ArticleView(PublicPageCacheMixin, EditionMixin, DetailView):
         )
 
 
+def preview_notice(article, now=None):
+    """What the preview banner says about who can see `article`, in the active language."""
+    now = now or timezone.now()
+    if article.status == Article.Status.DRAFT:
+        return _("Draft — readers cannot see this page")
+    if article.status == Article.Status.UNPUBLISHED:
+        return _("Unpublished — readers cannot see this page")
+    if article.status == Article.Status.PUBLISHED:
+        if article.published_at > now:
+            return _("Scheduled for %(time)s — readers cannot see this page until then") % {
+                "time": date_format(timezone.localtime(article.published_at), "DATETIME_FORMAT")
+            }
+        return _("Preview of a published article — readers see it at its public address")
+    return _("%(status)s — readers cannot see this page") % {
+        "status": article.get_status_display()
+    }
+
+
 @method_decorator(never_cache, name="dispatch")
 class PreviewView(ArticleView):
     """Any article of this edition, whatever its status, as readers will see it.
@@ -198,6 +218,9 @@ class PreviewView(ArticleView):
         return edition_urls(
             lambda: reverse("news:preview", kwargs={"pk": self.object.pk}), self.object.editions()
         )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(preview_notice=preview_notice(self.object), **kwargs)
 
 
 class SearchView(ArticleListView):

@@ -2,6 +2,8 @@ from django.contrib import admin
 from modeltranslation.admin import TabbedTranslationAdmin
 
 from core import editions
+from news.forms import MergeModelForm
+from news.merge import MergeAdminMixin
 from news.models import field_for
 from widgets.models import City, Rate, WeatherReading, WidgetSettings
 
@@ -51,7 +53,8 @@ class CityAdmin(TabbedTranslationAdmin):
 
 
 @admin.register(WidgetSettings)
-class WidgetSettingsAdmin(admin.ModelAdmin):
+class WidgetSettingsAdmin(MergeAdminMixin, admin.ModelAdmin):
+    form = MergeModelForm
     fields = ("currencies",)
 
     def has_add_permission(self, request):
