@@ -411,7 +411,8 @@ class MergeAdminMixin:
         kept = pending_uploads.read(token, request.user.pk)
         if kept is None:
             raise Http404
-        response = FileResponse(default_storage.open(kept.name, "rb"), content_type=kept.content_type)
+        stored = default_storage.open(kept.name, "rb")
+        response = FileResponse(stored, content_type=kept.content_type)
         response["Cache-Control"] = "private, no-store"
         return response
 

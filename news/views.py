@@ -8,11 +8,11 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.decorators import method_decorator
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
-from django.utils.formats import date_format
-from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
 
 from core import editions
@@ -189,9 +189,7 @@ def preview_notice(article, now=None):
                 "time": date_format(timezone.localtime(article.published_at), "DATETIME_FORMAT")
             }
         return _("Preview of a published article — readers see it at its public address")
-    return _("%(status)s — readers cannot see this page") % {
-        "status": article.get_status_display()
-    }
+    return _("%(status)s — readers cannot see this page") % {"status": article.get_status_display()}
 
 
 @method_decorator(never_cache, name="dispatch")

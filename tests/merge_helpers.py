@@ -20,7 +20,8 @@ def signed_in(first_name, group=CHIEF_EDITOR):
 
 
 def hidden_value(response, name):
-    match = re.search(rf'<input type="hidden" name="{re.escape(name)}" value="([^"]*)"', page(response))
+    pattern = rf'<input type="hidden" name="{re.escape(name)}" value="([^"]*)"'
+    match = re.search(pattern, page(response))
     assert match, f"no hidden {name} in the form"
     return html.unescape(match.group(1))
 

@@ -143,6 +143,7 @@ def test_conflict_is_shown_in_the_editors_admin_language(aigerim, boris, article
 
     text = page(response)
     assert "ساقتالعان نۇسقانى قالدىرۋ" in text  # "Keep this saved version"
+    assert "Aigerim ساقتادى" in text  # "Saved by Aigerim at …"
     assert "Keep this saved version" not in text
     assert 'lang="kk-Arab" dir="rtl">بيۋدجەت</div>' in text
 
@@ -238,9 +239,7 @@ def test_widget_settings_conflict_is_a_choice(aigerim, boris):
     assert WidgetSettings.objects.get().currencies == "USD, EUR"
 
 
-def test_site_settings_saved_by_both_keep_the_later_change_when_only_one_changed(
-    aigerim, boris
-):
+def test_site_settings_saved_by_both_keep_the_later_change_when_only_one_changed(aigerim, boris):
     row = SiteSettings.current()
     url = admin_change(row)
     first, second = open_form(aigerim, url), open_form(boris, url)

@@ -8,7 +8,7 @@
   const numbers = new Intl.NumberFormat(document.documentElement.lang || undefined);
 
   function fill(template, values) {
-    return template.replace(/%\((\w+)\)s/g, (match, key) =>
+    return template.replace(/\{(\w+)\}/g, (match, key) =>
       key in values ? numbers.format(values[key]) : match,
     );
   }
@@ -30,7 +30,7 @@
       counter.textContent =
         over > 0
           ? fill(overTemplate, { count, limit, over })
-          : fill("%(count)s / %(limit)s", { count, limit });
+          : fill("{count} / {limit}", { count, limit });
       counter.classList.toggle("over-limit", over > 0);
       if (over > 0) {
         field.setAttribute("aria-invalid", "true");
