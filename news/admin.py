@@ -25,6 +25,7 @@ from reversion.admin import VersionAdmin
 from reversion.models import Version
 
 from core import editions
+from core.merge import MergeAdminMixin, MergeModelForm
 from core.singleton import SingletonModelAdmin
 from news import desk, kazakh_scripts, revisions, workflow
 from news.forms import (
@@ -48,7 +49,8 @@ admin.site.index_title = _("Newsroom administration")
 
 
 @admin.register(Category)
-class CategoryAdmin(TabbedTranslationAdmin):
+class CategoryAdmin(MergeAdminMixin, TabbedTranslationAdmin):
+    form = MergeModelForm
     list_display = ("name", "slug", "parent", "position")
     list_select_related = ("parent",)
     search_fields = ("slug", *get_translation_fields("name"))
@@ -56,13 +58,15 @@ class CategoryAdmin(TabbedTranslationAdmin):
 
 
 @admin.register(Tag)
-class TagAdmin(TabbedTranslationAdmin):
+class TagAdmin(MergeAdminMixin, TabbedTranslationAdmin):
+    form = MergeModelForm
     list_display = ("name", "slug")
     search_fields = ("slug", *get_translation_fields("name"))
 
 
 @admin.register(Author)
-class AuthorAdmin(TabbedTranslationAdmin):
+class AuthorAdmin(MergeAdminMixin, TabbedTranslationAdmin):
+    form = MergeModelForm
     list_display = ("name", "slug")
     search_fields = ("slug", *get_translation_fields("name"))
 
@@ -124,8 +128,9 @@ def preview_url(article, code):
 
 
 @admin.register(Article)
-class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin):
+class ArticleAdmin(MergeAdminMixin, VersionAdmin, TabbedTranslationAdmin):
     form = ArticleAdminForm
+    change_form_template = "admin/news/article/change_form.html"
     list_display = (
         "headline",
         "edition_marks",
@@ -540,5 +545,5 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin):
 
 
 @admin.register(SiteSettings)
-class SiteSettingsAdmin(SingletonModelAdmin):
-    pass
+class SiteSettingsAdmin(MergeAdminMixin, SingletonModelAdmin):
+    form = MergeModelForm

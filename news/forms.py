@@ -1,9 +1,10 @@
-"""The article form of the admin: image checks, body cleaning and who may publish."""
+"""The admin's forms: merging concurrent saves, image checks, body cleaning, who may publish."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.widgets import AdminProseEditorWidget
 
+from core.merge import MergeModelForm
 from news import images, kazakh_scripts
 from news.models import Article
 from news.sanitize import BODY_FIELDS, clean_html
@@ -37,6 +38,9 @@ class ArticleImageField(forms.ImageField):
     def to_python(self, data):
         if data in self.empty_values:
             return None
+        if getattr(data, "pending", None):
+            # Kept after a form error: checked and re-encoded then, not twice.
+            return data
         if getattr(data, "size", 0) > images.MAX_BYTES:
             # Refuse before Pillow spends time on it.
             return images.clean_upload(data)
@@ -44,7 +48,7 @@ class ArticleImageField(forms.ImageField):
         return images.clean_upload(checked)
 
 
-class ArticleAdminForm(forms.ModelForm):
+class ArticleAdminForm(MergeModelForm):
     """The article form; only users who may publish can choose or leave "published"."""
 
     # Set by ArticleAdmin.get_form for each request.

@@ -6,8 +6,10 @@ from django.db import DatabaseError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.decorators import method_decorator
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
@@ -175,6 +177,22 @@ class ArticleView(PublicPageCacheMixin, EditionMixin, DetailView):
         )
 
 
+def preview_notice(article):
+    """What the preview banner says about who can see `article`, in the active language."""
+    match article.state:
+        case Article.State.SCHEDULED:
+            return _("Scheduled for %(time)s — readers cannot see this page until then") % {
+                "time": date_format(timezone.localtime(article.published_at), "DATETIME_FORMAT")
+            }
+        case Article.State.PUBLISHED:
+            return _("Preview of a published article — readers see it at its public address")
+        case Article.State.DRAFT:
+            return _("Draft — readers cannot see this page")
+        case Article.State.UNPUBLISHED:
+            return _("Unpublished — readers cannot see this page")
+    return _("%(status)s — readers cannot see this page") % {"status": article.get_status_display()}
+
+
 @method_decorator(never_cache, name="dispatch")
 class PreviewView(ArticleView):
     """Any article of this edition, whatever its status, as readers will see it.
@@ -200,6 +218,9 @@ class PreviewView(ArticleView):
         return edition_urls(
             lambda: reverse("news:preview", kwargs={"pk": self.object.pk}), self.object.editions()
         )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(preview_notice=preview_notice(self.object), **kwargs)
 
 
 class SearchView(ArticleListView):
