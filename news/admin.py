@@ -20,6 +20,7 @@ from django.utils.translation import ngettext
 from modeltranslation.admin import TabbedTranslationAdmin
 from reversion.admin import VersionAdmin
 
+from coediting.admin import CoeditingAdminMixin
 from core import editions
 from news import kazakh_scripts
 from news.forms import ArticleAdminForm, ArticleImageField, body_widget
@@ -108,7 +109,7 @@ def preview_url(article, code):
 
 
 @admin.register(Article)
-class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin):
+class ArticleAdmin(CoeditingAdminMixin, VersionAdmin, TabbedTranslationAdmin):
     form = ArticleAdminForm
     list_display = (
         "headline",
