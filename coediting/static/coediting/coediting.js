@@ -19,7 +19,7 @@
   function editorFor(textarea) {
     if (editors.has(textarea)) return editors.get(textarea);
     const wrapper = textarea.parentElement;
-    const view = wrapper && wrapper.querySelector(".ProseMirror");
+    const view = wrapper && wrapper.querySelector(".ProseMirror[contenteditable]");
     return (view && view.editor) || null;
   }
 
@@ -226,15 +226,27 @@
     const presenceUrl = panel.dataset.presenceUrl;
     if (!presenceUrl) return;
 
-    function currentTab() {
-      const mainSwitch = document.getElementById("modeltranslation-main-switch");
-      let tab = mainSwitch && mainSwitch.selectedOptions.length
-        ? mainSwitch.selectedOptions[0].textContent.trim()
-        : "";
-      if (!tabs.includes(tab)) {
-        const active = document.querySelector(".ui-tabs-active a");
-        tab = active ? active.textContent.trim() : "";
+    // The edition tab last chosen (by a tab, the keyboard or the main switch);
+    // until then, the one the tabs opened in (the admin's language, if written).
+    let chosenTab = null;
+    function tabOf(link) {
+      return link && link.closest(".ui-tabs-nav") ? link.textContent.trim() : null;
+    }
+    document.addEventListener("click", function (event) {
+      chosenTab = tabOf(event.target.closest("a")) || chosenTab;
+    });
+    document.addEventListener("keyup", function () {
+      chosenTab = tabOf(document.activeElement) || chosenTab;
+    });
+    document.addEventListener("change", function (event) {
+      if (event.target.id === "modeltranslation-main-switch" && event.target.selectedOptions.length) {
+        chosenTab = event.target.selectedOptions[0].textContent.trim();
       }
+    });
+
+    function currentTab() {
+      const opened = document.querySelector(".ui-tabs-active a");
+      const tab = chosenTab || (opened && opened.textContent.trim());
       return tabs.includes(tab) ? tab : tabs[0];
     }
 
