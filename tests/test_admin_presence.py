@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -200,3 +201,10 @@ def test_heartbeat_of_a_missing_article_and_by_get(bolat, draft):
     missing = Article(pk=draft.pk + 1000)
     assert bolat.post(presence_url(missing), {"tab": "en"}).status_code == 404
     assert bolat.get(presence_url(draft)).status_code == 405
+
+
+def test_presence_is_shared_through_the_database_not_a_process_cache(aigerim, bolat, draft):
+    # Each gunicorn worker has its own local-memory cache; emptying it loses nothing.
+    beat(aigerim, draft, tab="uz")
+    cache.clear()
+    assert [e["tab"] for e in beat(bolat, draft).json()["editors"]] == ["uz"]
