@@ -24,6 +24,7 @@ from modeltranslation.utils import build_localized_fieldname, get_translation_fi
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
+from coediting.admin import CoeditingAdminMixin
 from core import editions
 from core.merge import MergeAdminMixin, MergeModelForm
 from core.singleton import SingletonModelAdmin
@@ -128,7 +129,7 @@ def preview_url(article, code):
 
 
 @admin.register(Article)
-class ArticleAdmin(MergeAdminMixin, VersionAdmin, TabbedTranslationAdmin):
+class ArticleAdmin(CoeditingAdminMixin, MergeAdminMixin, VersionAdmin, TabbedTranslationAdmin):
     form = ArticleAdminForm
     change_form_template = "admin/news/article/change_form.html"
     list_display = (

@@ -91,6 +91,9 @@ INSTALLED_APPS = [
     "core",
     "news",
     "widgets",
+    # Presence, save notices and autosave in the article form (own app label:
+    # its rows never touch the readers' content generation).
+    "coediting",
 ]
 
 MIDDLEWARE = [
