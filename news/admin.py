@@ -22,7 +22,7 @@ from reversion.admin import VersionAdmin
 
 from core import editions
 from news import kazakh_scripts
-from news.forms import ArticleAdminForm, ArticleImageField, body_widget
+from news.forms import ArticleAdminForm, PublicSubjectAdminForm, body_widget
 from news.models import Article, Author, Category, SiteSettings, Tag, field_for
 from news.sanitize import BODY_FIELDS
 
@@ -46,16 +46,41 @@ class CategoryAdmin(TabbedTranslationAdmin):
     prepopulated_fields = {"slug": ("name_en",)}
 
 
-@admin.register(Tag)
-class TagAdmin(TabbedTranslationAdmin):
+class PublicSubjectAdmin(TabbedTranslationAdmin):
+    """Tags and authors: an editor may prepare them, but once published articles
+    show one, changing it is publishing, so it needs the publish right."""
+
+    form = PublicSubjectAdminForm
     list_display = ("name", "slug")
     search_fields = ("slug", *names_in_every_edition())
+    published_message = None
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.can_publish = can_publish(request)
+        form.published_message = self.published_message
+        return form
+
+    def save_model(self, request, obj, form, change):
+        if not can_publish(request) and form.changes_published_articles():
+            # The form refuses this already; never let it through another way.
+            raise PermissionDenied
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Tag)
+class TagAdmin(PublicSubjectAdmin):
+    published_message = _(
+        "This tag is shown on published articles: only a chief editor can change it."
+    )
 
 
 @admin.register(Author)
-class AuthorAdmin(TabbedTranslationAdmin):
-    list_display = ("name", "slug")
-    search_fields = ("slug", *names_in_every_edition())
+class AuthorAdmin(PublicSubjectAdmin):
+    published_message = _(
+        "This author is shown on published articles: only a chief editor can change "
+        "their name, biography or photo."
+    )
 
 
 class StateFilter(admin.SimpleListFilter):
@@ -137,8 +162,6 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin):
         # modeltranslation copies the widget of `body` to body_en, body_ru, …
         if db_field.name == "body" or db_field.name in BODY_FIELDS:
             kwargs["widget"] = body_widget()
-        if db_field.name == "image":
-            kwargs["form_class"] = ArticleImageField
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_form(self, request, obj=None, change=False, **kwargs):

@@ -9,13 +9,13 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, F, Q, Sum
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, OuterRef, Q, Sum
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from core import editions
-from news.images import article_image_path
+from news.images import CleanImageField, article_image_path, author_photo_path
 
 
 def field_for(name, code):
@@ -34,6 +34,70 @@ def present_in(code, *names):
 class TranslatedNameQuerySet(models.QuerySet):
     def in_edition(self, code=None):
         return self.filter(present_in(code or translation.get_language(), "name"))
+
+    def readable_in(self, code):
+        """A condition true for rows readers may see in edition `code`."""
+        return present_in(code, "name")
+
+    def for_readers(self, code=None):
+        """What has a page for readers of edition `code` (the active one by default)."""
+        return self.filter(self.readable_in(code or translation.get_language()))
+
+    def with_reader_editions(self):
+        """Annotates `reader_<code>` for each edition: whether the row has a page there."""
+        return self.annotate(
+            **{
+                reader_flag(code): ExpressionWrapper(
+                    self.readable_in(code), output_field=BooleanField()
+                )
+                for code in editions.CODES
+            }
+        )
+
+
+def reader_flag(code):
+    return f"reader_{code.replace('-', '_')}"
+
+
+def reader_editions(subject):
+    """Codes of the editions where `subject` (from with_reader_editions()) has a page."""
+    return [code for code in editions.CODES if getattr(subject, reader_flag(code))]
+
+
+class PublicSubjectQuerySet(TranslatedNameQuerySet):
+    """Tags and authors: public in an edition only through a published article there.
+
+    An editor may create or fill them in freely; nothing of theirs reaches
+    readers (page, sitemap, feed) until a chief editor publishes an article
+    that carries them. One EXISTS subquery per edition keeps this cheap.
+    """
+
+    # How Article reaches this model: "tags" or "authors".
+    article_link = None
+
+    def readable_in(self, code):
+        published_there = Article.objects.for_readers(code).filter(
+            **{self.article_link: OuterRef("pk")}
+        )
+        return present_in(code, "name") & Q(Exists(published_there))
+
+    def on_published_articles(self):
+        """Rows carried by a published or scheduled article, in any edition."""
+        return self.filter(
+            Exists(
+                Article.objects.filter(
+                    status=Article.Status.PUBLISHED, **{self.article_link: OuterRef("pk")}
+                )
+            )
+        )
+
+
+class TagQuerySet(PublicSubjectQuerySet):
+    article_link = "tags"
+
+
+class AuthorQuerySet(PublicSubjectQuerySet):
+    article_link = "authors"
 
 
 class Category(models.Model):
@@ -88,7 +152,7 @@ class Tag(models.Model):
     name = models.CharField(_("name"), max_length=100)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
 
-    objects = TranslatedNameQuerySet.as_manager()
+    objects = TagQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("tag")
@@ -106,9 +170,9 @@ class Author(models.Model):
     name = models.CharField(_("name"), max_length=150)
     slug = models.SlugField(_("slug"), max_length=150, unique=True)
     bio = models.TextField(_("biography"), blank=True)
-    photo = models.ImageField(_("photo"), upload_to="authors/", blank=True)
+    photo = CleanImageField(_("photo"), upload_to=author_photo_path, blank=True)
 
-    objects = TranslatedNameQuerySet.as_manager()
+    objects = AuthorQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("author")
@@ -215,7 +279,7 @@ class Article(models.Model):
     authors = models.ManyToManyField(
         Author, verbose_name=_("authors"), related_name="articles", blank=True
     )
-    image = models.ImageField(
+    image = CleanImageField(
         _("lead image"),
         upload_to=article_image_path,
         blank=True,

@@ -19,7 +19,7 @@ from django.utils.translation import pgettext
 
 from core import editions
 from news.discovery import cacheable, hreflang_alternates
-from news.models import Article, Author, Category, Tag, field_for, present_in
+from news.models import Article, Author, Category, Tag, field_for, present_in, reader_editions
 
 NEWS_DAYS = 2
 # Google reads at most 1,000 URLs from one news sitemap.
@@ -112,16 +112,16 @@ class SubjectSitemap(EditionSitemap):
             .order_by("-updated_at")
             .values("updated_at")[:1]
         )
-        names = [field_for("name", code) for code in editions.CODES]
         return (
-            self.model.objects.in_edition(self.code)
-            .only("pk", "slug", *names)
+            self.model.objects.for_readers(self.code)
+            .with_reader_editions()
+            .only("pk", "slug")
             .annotate(lastmod=Subquery(newest))
             .order_by("pk")
         )
 
     def editions_of(self, item):
-        return [code for code in editions.CODES if getattr(item, field_for("name", code))]
+        return reader_editions(item)
 
     def get_latest_lastmod(self):
         return (

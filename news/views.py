@@ -16,7 +16,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from core import editions
 from core.cache import PublicPageCacheMixin
 from news import search
-from news.models import Article, Author, Category, DailyViews, Tag, field_for
+from news.models import Article, Author, Category, DailyViews, Tag, reader_editions
 from news.pagination import ArchivePaginator, CappedPaginator
 
 logger = logging.getLogger(__name__)
@@ -90,21 +90,21 @@ class ArticleListView(EditionMixin, ListView):
 
 
 class SubjectListView(PublicPageCacheMixin, ArticleListView):
-    """Articles about one category, tag or author, which must exist in this edition."""
+    """Articles about one category, tag or author, which must have a page in this edition."""
 
     subject_model = None
 
     def get_subject(self):
         if not hasattr(self, "_subject"):
             self._subject = get_object_or_404(
-                self.subject_model.objects.in_edition(), slug=self.kwargs["slug"]
+                self.subject_model.objects.for_readers().with_reader_editions(),
+                slug=self.kwargs["slug"],
             )
         return self._subject
 
     def get_edition_urls(self):
         subject = self.get_subject()
-        codes = [code for code in editions.CODES if getattr(subject, field_for("name", code))]
-        return edition_urls(subject.get_absolute_url, codes)
+        return edition_urls(subject.get_absolute_url, reader_editions(subject))
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(subject=self.get_subject(), **kwargs)
