@@ -31,7 +31,7 @@ from core.singleton import SingletonModelAdmin
 from news import desk, kazakh_scripts, revisions, workflow
 from news.forms import (
     ArticleAdminForm,
-    ArticleImageField,
+    PublicSubjectAdminForm,
     ReviewDecisionForm,
     SubmitForReviewForm,
     body_widget,
@@ -58,18 +58,41 @@ class CategoryAdmin(MergeAdminMixin, TabbedTranslationAdmin):
     prepopulated_fields = {"slug": ("name_en",)}
 
 
-@admin.register(Tag)
-class TagAdmin(MergeAdminMixin, TabbedTranslationAdmin):
-    form = MergeModelForm
+class PublicSubjectAdmin(MergeAdminMixin, TabbedTranslationAdmin):
+    """Tags and authors: an editor may prepare them, but once published articles
+    show one, changing it is publishing, so it needs the publish right."""
+
+    form = PublicSubjectAdminForm
     list_display = ("name", "slug")
     search_fields = ("slug", *get_translation_fields("name"))
+    published_message = None
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.can_publish = can_publish(request)
+        form.published_message = self.published_message
+        return form
+
+    def save_model(self, request, obj, form, change):
+        if not can_publish(request) and form.changes_published_articles():
+            # The form refuses this already; never let it through another way.
+            raise PermissionDenied
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Tag)
+class TagAdmin(PublicSubjectAdmin):
+    published_message = _(
+        "This tag is shown on published articles: only a chief editor can change it."
+    )
 
 
 @admin.register(Author)
-class AuthorAdmin(MergeAdminMixin, TabbedTranslationAdmin):
-    form = MergeModelForm
-    list_display = ("name", "slug")
-    search_fields = ("slug", *get_translation_fields("name"))
+class AuthorAdmin(PublicSubjectAdmin):
+    published_message = _(
+        "This author is shown on published articles: only a chief editor can change "
+        "their name, biography or photo."
+    )
 
 
 class StateFilter(admin.SimpleListFilter):
@@ -160,8 +183,6 @@ class ArticleAdmin(CoeditingAdminMixin, MergeAdminMixin, VersionAdmin, TabbedTra
         # modeltranslation copies the widget of `body` to body_en, body_ru, …
         if db_field.name == "body" or db_field.name in BODY_FIELDS:
             kwargs["widget"] = body_widget()
-        if db_field.name == "image":
-            kwargs["form_class"] = ArticleImageField
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_form(self, request, obj=None, change=False, **kwargs):

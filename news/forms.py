@@ -1,11 +1,12 @@
-"""The admin's forms: merging concurrent saves, image checks, body cleaning, who may publish."""
+"""Admin forms: merging concurrent saves, body cleaning, who may publish articles, tags
+and authors, and the review workflow's forms."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.widgets import AdminProseEditorWidget
 
 from core.merge import MergeModelForm
-from news import images, kazakh_scripts
+from news import kazakh_scripts
 from news.models import Article
 from news.sanitize import BODY_FIELDS, clean_html
 
@@ -30,22 +31,6 @@ EDITOR_EXTENSIONS = {
 
 def body_widget():
     return AdminProseEditorWidget(config={"extensions": EDITOR_EXTENSIONS}, preset="configurable")
-
-
-class ArticleImageField(forms.ImageField):
-    """An image upload that is stored only as Pillow's clean re-encoding of it."""
-
-    def to_python(self, data):
-        if data in self.empty_values:
-            return None
-        if getattr(data, "pending", None):
-            # Kept after a form error: checked and re-encoded then, not twice.
-            return data
-        if getattr(data, "size", 0) > images.MAX_BYTES:
-            # Refuse before Pillow spends time on it.
-            return images.clean_upload(data)
-        checked = super().to_python(data)
-        return images.clean_upload(checked)
 
 
 class ArticleAdminForm(MergeModelForm):
@@ -151,3 +136,26 @@ class ReviewDecisionForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class PublicSubjectAdminForm(MergeModelForm):
+    """The tag and author form: what published articles show is the chief editor's to change."""
+
+    # Set by PublicSubjectAdmin.get_form for each request.
+    can_publish = False
+    published_message = None
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.can_publish and self.changes_published_articles():
+            self.add_error(None, self.published_message)
+        return cleaned
+
+    def changes_published_articles(self):
+        """Whether saving this form would change what a published article shows."""
+        instance = self.instance
+        return bool(
+            instance.pk
+            and self.has_changed()
+            and type(instance).objects.on_published_articles().filter(pk=instance.pk).exists()
+        )

@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, Sum
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, OuterRef, Q, Sum
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -19,7 +19,7 @@ from modeltranslation.utils import build_localized_fieldname, get_translation_fi
 
 from core import editions
 from core.singleton import SingletonModel
-from news.images import article_image_path
+from news.images import CleanImageField, article_image_path, author_photo_path
 
 
 class EditionQuerySet(models.QuerySet):
@@ -27,13 +27,17 @@ class EditionQuerySet(models.QuerySet):
         """Rows that exist in edition `code` (the active one by default); never a fallback."""
         return self.filter(self.model.presence_in(code or translation.get_language()))
 
+    def for_readers(self, code=None):
+        """Rows readers of edition `code` can reach (the active one by default)."""
+        return self.filter(self.model.public_in(code or translation.get_language()))
+
     def with_edition_flags(self):
-        """Annotate, per edition, whether each row exists there, so that `editions()` reads
-        the flags instead of the texts (which then need not leave the database)."""
+        """Annotate, per edition, whether readers of it can reach each row, so that
+        `editions()` reads the flags instead of the texts (which then stay in the database)."""
         return self.annotate(
             **{
                 _flag(code): ExpressionWrapper(
-                    self.model.presence_in(code), output_field=BooleanField()
+                    self.model.public_in(code), output_field=BooleanField()
                 )
                 for code in editions.CODES
             }
@@ -42,6 +46,18 @@ class EditionQuerySet(models.QuerySet):
 
 def _flag(code):
     return build_localized_fieldname("in_edition", code)
+
+
+class PublicSubjectQuerySet(EditionQuerySet):
+    def on_published_articles(self):
+        """Rows carried by a published or scheduled article, in any edition."""
+        return self.filter(
+            Exists(
+                Article.objects.filter(
+                    status=Article.Status.PUBLISHED, **{self.model.article_link: OuterRef("pk")}
+                )
+            )
+        )
 
 
 class EditionContent(models.Model):
@@ -62,6 +78,12 @@ class EditionContent(models.Model):
         return query
 
     @classmethod
+    def public_in(cls, code):
+        """A Q matching the rows readers of edition `code` can reach: by default, where
+        the row exists; models that need more (a published article) say so here."""
+        return cls.presence_in(code)
+
+    @classmethod
     def presence_columns(cls):
         """Every column `editions()` reads when no flags are annotated."""
         return get_translation_fields(*cls.edition_fields)
@@ -71,7 +93,8 @@ class EditionContent(models.Model):
         return getattr(self, build_localized_fieldname(name, code))
 
     def editions(self):
-        """Codes of the editions this object exists in, in the switcher's order."""
+        """Codes of the editions this object exists in, in the switcher's order; when
+        fetched `with_edition_flags()`, the editions in which readers can reach it."""
         return [code for code in editions.CODES if self._exists_in(code)]
 
     def _exists_in(self, code):
@@ -144,21 +167,46 @@ class Category(Subject):
         return ids
 
 
-class Tag(Subject):
+class PublicSubject(Subject):
+    """A tag or author: public in an edition only through a published article there.
+
+    An editor may create or fill one in freely; nothing of it reaches readers
+    (page, sitemap, switcher) until a chief editor publishes an article that
+    carries it. One EXISTS subquery per edition keeps this cheap.
+    """
+
+    article_link = None  # how Article reaches this model: "tags" or "authors"
+
+    objects = PublicSubjectQuerySet.as_manager()
+
+    class Meta(Subject.Meta):
+        abstract = True
+
+    @classmethod
+    def public_in(cls, code):
+        published_there = Article.objects.for_readers(code).filter(
+            **{cls.article_link: OuterRef("pk")}
+        )
+        return cls.presence_in(code) & Q(Exists(published_there))
+
+
+class Tag(PublicSubject):
     url_name = "news:tag"
+    article_link = "tags"
 
     class Meta(Subject.Meta):
         verbose_name = _("tag")
         verbose_name_plural = _("tags")
 
 
-class Author(Subject):
+class Author(PublicSubject):
     url_name = "news:author"
+    article_link = "authors"
 
     name = models.CharField(_("name"), max_length=150)
     slug = models.SlugField(_("slug"), max_length=150, unique=True)
     bio = models.TextField(_("biography"), blank=True)
-    photo = models.ImageField(_("photo"), upload_to="authors/", blank=True)
+    photo = CleanImageField(_("photo"), upload_to=author_photo_path, blank=True)
 
     class Meta(Subject.Meta):
         verbose_name = _("author")
@@ -284,7 +332,7 @@ class Article(EditionContent):
     authors = models.ManyToManyField(
         Author, verbose_name=_("authors"), related_name="articles", blank=True
     )
-    image = models.ImageField(
+    image = CleanImageField(
         _("lead image"),
         upload_to=article_image_path,
         blank=True,

@@ -97,8 +97,9 @@ class SubjectSitemap(EditionSitemap):
             .values("updated_at")[:1]
         )
         return (
-            self.model.objects.in_edition(self.code)
-            .only("pk", "slug", *self.model.presence_columns())
+            self.model.objects.for_readers(self.code)
+            .with_edition_flags()
+            .only("pk", "slug")
             .annotate(lastmod=Subquery(newest))
             .order_by("pk")
         )

@@ -91,14 +91,15 @@ class ArticleListView(EditionMixin, ListView):
 
 
 class SubjectListView(PublicPageCacheMixin, ArticleListView):
-    """Articles about one category, tag or author, which must exist in this edition."""
+    """Articles about one category, tag or author, which must have a page in this edition."""
 
     subject_model = None
 
     def get_subject(self):
         if not hasattr(self, "_subject"):
             self._subject = get_object_or_404(
-                self.subject_model.objects.in_edition(), slug=self.kwargs["slug"]
+                self.subject_model.objects.for_readers().with_edition_flags(),
+                slug=self.kwargs["slug"],
             )
         return self._subject
 

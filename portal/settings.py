@@ -322,6 +322,13 @@ AXES_LOCKOUT_CALLABLE = "core.security.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "core.security.client_ip"
 AXES_VERBOSE = False
 
+# Where to report a vulnerability, published at /.well-known/security.txt
+# (RFC 9116, core/security_txt.py): mailto:, https:// or tel: URIs, comma-separated.
+# Unset, no security.txt is served. SECURITY_TXT_EXPIRES (ISO 8601, less than a
+# year ahead) is required with it; `manage.py check` says when it runs out.
+SECURITY_CONTACT = envlist("SECURITY_CONTACT", [])
+SECURITY_TXT_EXPIRES = os.environ.get("SECURITY_TXT_EXPIRES", "")
+
 # --- The portal -----------------------------------------------------------
 
 # Public base URL for absolute links where no request is at hand.

@@ -1,3 +1,4 @@
+import logging
 import sys
 
 from django.http import HttpResponse
@@ -8,7 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.csrf import requires_csrf_token
 
-from core import editions, security
+from core import editions, security, security_txt
+
+logger = logging.getLogger(__name__)
 
 
 def page_not_found(request, exception=None):
@@ -47,3 +50,17 @@ def robots_txt(request):
 def healthz(request):
     """For load balancers and the benchmark's baseline: answers without touching the database."""
     return HttpResponse("ok\n", content_type="text/plain")
+
+
+@cache_control(public=True, max_age=3600)
+def security_txt_view(request):
+    """RFC 9116: who to tell about a vulnerability, only as configured (404 otherwise)."""
+    try:
+        text = security_txt.text()
+    except ValueError:
+        # `manage.py check` reports the bad setting; readers get no made-up file.
+        logger.warning("security.txt is misconfigured", exc_info=True)
+        text = None
+    if text is None:
+        return page_not_found(request)
+    return HttpResponse(text, content_type="text/plain; charset=utf-8")
