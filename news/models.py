@@ -340,5 +340,8 @@ class SiteSettings(models.Model):
 
     @classmethod
     def current(cls):
-        settings_row, _created = cls.objects.get_or_create(pk=1)
+        # A plain read first: get_or_create reads the primary, this may read a replica.
+        settings_row = cls.objects.filter(pk=1).first()
+        if settings_row is None:
+            settings_row, _created = cls.objects.get_or_create(pk=1)
         return settings_row

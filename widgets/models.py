@@ -172,5 +172,8 @@ class WidgetSettings(models.Model):
 
     @classmethod
     def current(cls):
-        row, _created = cls.objects.get_or_create(pk=1)
+        # A plain read first: get_or_create reads the primary, this may read a replica.
+        row = cls.objects.filter(pk=1).first()
+        if row is None:
+            row, _created = cls.objects.get_or_create(pk=1)
         return row
