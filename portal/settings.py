@@ -99,6 +99,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # Outermost: a database that cannot be reached becomes a short 503 page.
     "core.security.DatabaseUnavailableMiddleware",
+    # With DATABASE_REPLICA_URL: which requests may read the replica (core.db_router).
+    "core.db_router.ReplicaReadsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "core.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -146,13 +148,19 @@ DATABASES = {
     )
 }
 if os.environ.get("DATABASE_REPLICA_URL"):
-    # Reader pages read from a streaming replica; writes and the admin use the primary.
+    # Reader pages read from a streaming replica; writes, the admin, sign-in and
+    # sessions use the primary, and so does a client for a while after it wrote.
     DATABASES["replica"] = dj_database_url.parse(
         os.environ["DATABASE_REPLICA_URL"],
         conn_max_age=envint("DB_CONN_MAX_AGE", 60),
         conn_health_checks=True,
+        # Tests: no test database is created on the replica (it cannot write); the
+        # one created on the primary streams to it. Django swaps in only its NAME,
+        # so the alias still points at the replica's server.
+        test_options={"MIRROR": "default"},
     )
     DATABASE_ROUTERS = ["core.db_router.ReplicaRouter"]
+    READ_YOUR_WRITES_SECONDS = envint("READ_YOUR_WRITES_SECONDS", 120)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
