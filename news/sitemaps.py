@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import pgettext
 
 from core import editions
+from core.site import as_site_request
 from news.discovery import cacheable, hreflang_alternates
 from news.models import Article, Author, Category, Tag, field_for, present_in
 
@@ -231,7 +232,10 @@ def section_articles(sections):
 
 def _index(request, sections, url_name):
     return sitemap_views.index(
-        request, non_empty(sections), template_name="sitemaps/index.xml", sitemap_url_name=url_name
+        as_site_request(request),
+        non_empty(sections),
+        template_name="sitemaps/index.xml",
+        sitemap_url_name=url_name,
     )
 
 
@@ -239,7 +243,10 @@ def _section(request, section, sections, template_name):
     if section not in sections:
         raise Http404("No such sitemap.")
     return sitemap_views.sitemap(
-        request, {section: sections[section][1]}, section=section, template_name=template_name
+        as_site_request(request),
+        {section: sections[section][1]},
+        section=section,
+        template_name=template_name,
     )
 
 

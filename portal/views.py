@@ -9,6 +9,7 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.csrf import requires_csrf_token
 
 from core import editions, security
+from core.site import absolute_url
 
 
 def page_not_found(request, exception=None):
@@ -39,7 +40,7 @@ def robots_txt(request):
         ]
     lines.append("")
     for name in ("sitemap-index", "news-sitemap"):
-        lines.append(f"Sitemap: {request.build_absolute_uri(reverse(name))}")
+        lines.append(f"Sitemap: {absolute_url(reverse(name))}")
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 

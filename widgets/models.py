@@ -174,3 +174,12 @@ class WidgetSettings(models.Model):
     def current(cls):
         row, _created = cls.objects.get_or_create(pk=1)
         return row
+
+    @classmethod
+    def read(cls):
+        """The saved row, or the defaults before anyone saved it.
+
+        For pages: reading never writes, since a write starts a new content
+        generation and would throw away every cached page (core.cache).
+        """
+        return cls.objects.filter(pk=1).first() or cls(pk=1)

@@ -6,6 +6,7 @@ from django.utils import translation
 
 from core import editions
 from core.cache import cached
+from core.site import absolute_url
 from news.models import Article, Category, SiteSettings
 
 register = template.Library()
@@ -31,7 +32,7 @@ def main_navigation():
 @register.simple_tag
 def site_phone():
     """The contact phone editors set in the site settings."""
-    return cached("site:phone", lambda: SiteSettings.current().phone, SITE_WIDE_CACHE_SECONDS)
+    return cached("site:phone", lambda: SiteSettings.read().phone, SITE_WIDE_CACHE_SECONDS)
 
 
 @register.inclusion_tag("includes/popular.html")
@@ -63,8 +64,7 @@ def edition_switcher(context):
 
 @register.inclusion_tag("includes/share.html", takes_context=True)
 def share_links(context, article):
-    request = context["request"]
-    url = quote(request.build_absolute_uri(article.get_absolute_url()), safe="")
+    url = quote(absolute_url(article.get_absolute_url()), safe="")
     title = quote(article.title, safe="")
     return {
         "links": [
