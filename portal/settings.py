@@ -337,6 +337,9 @@ SITE_NAME = "Kazinform"
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # How many days the popular list looks back.
 POPULAR_DAYS = envint("POPULAR_DAYS", 7)
+# Beacons one address may send per minute before getting 429 (a whole office or
+# carrier may share one address; each reader still counts once a day per article).
+VIEW_BEACONS_PER_MINUTE = envint("VIEW_BEACONS_PER_MINUTE", 120)
 
 LOGGING = {
     "version": 1,

@@ -7,6 +7,7 @@ from django.utils import translation
 from core import editions
 from core.cache import cached
 from core.site import absolute_url
+from news import counting
 from news.models import Article, Category, SiteSettings
 
 register = template.Library()
@@ -76,3 +77,9 @@ def share_links(context, article):
         ],
         "mail": f"mailto:?subject={title}&body={url}",
     }
+
+
+@register.simple_tag
+def view_token(article):
+    """The signed token that lets this page's <noscript> image count one read."""
+    return counting.view_token(article.pk, translation.get_language())
