@@ -2,6 +2,8 @@ import pytest
 from django.core.cache import cache
 from django.utils import translation
 
+from tests.caching import redis_cache, require_redis
+
 
 @pytest.fixture(autouse=True)
 def fresh_cache():
@@ -16,3 +18,14 @@ def fresh_cache():
 @pytest.fixture(autouse=True)
 def media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(params=["files", "redis"])
+def each_cache(request, settings):
+    """Runs the test on the default cache (files every process shares) and on Redis."""
+    if request.param == "redis":
+        require_redis()
+        settings.CACHES = redis_cache()
+    cache.clear()
+    yield request.param
+    cache.clear()
