@@ -1,3 +1,5 @@
+import os
+
 import pytest
 from django.core.cache import cache
 from django.utils import translation
@@ -29,3 +31,34 @@ def each_cache(request, settings):
     cache.clear()
     yield request.param
     cache.clear()
+
+
+# Skips CI accepts, by reason: tests of what only PostgreSQL has, on the SQLite pass.
+# Any other skip fails the run where FAIL_ON_SKIP is set (.ci/run): a test that
+# cannot run there is a promise nobody checks.
+ALLOWED_SKIPS = (
+    "SQLite serialises writers",
+    "GIN indexes are PostgreSQL's",
+)
+_unexpected_skips = []
+
+
+def pytest_runtest_logreport(report):
+    if report.skipped and not hasattr(report, "wasxfail"):
+        reason = str(report.longrepr[-1]) if isinstance(report.longrepr, tuple) else ""
+        if not any(allowed in reason for allowed in ALLOWED_SKIPS):
+            _unexpected_skips.append(f"{report.nodeid}: {reason}")
+
+
+def pytest_sessionfinish(session, exitstatus):
+    required = os.environ.get("FAIL_ON_SKIP", "").lower() in ("1", "true", "yes", "on")
+    if required and _unexpected_skips and session.exitstatus == 0:
+        session.exitstatus = 1
+
+
+def pytest_terminal_summary(terminalreporter):
+    required = os.environ.get("FAIL_ON_SKIP", "").lower() in ("1", "true", "yes", "on")
+    if required and _unexpected_skips:
+        terminalreporter.section("skipped outside ALLOWED_SKIPS (FAIL_ON_SKIP is set)", red=True)
+        for line in _unexpected_skips:
+            terminalreporter.line(line)
