@@ -17,6 +17,15 @@ class SingletonModel(models.Model):
             row, _created = cls.objects.get_or_create(pk=1)
         return row
 
+    @classmethod
+    def read(cls):
+        """The saved row, or the defaults before anyone saved it.
+
+        For pages: reading never writes, since a write starts a new content
+        generation and would throw away every cached page (core.cache).
+        """
+        return cls.objects.filter(pk=1).first() or cls(pk=1)
+
 
 class SingletonModelAdmin(admin.ModelAdmin):
     """Editors change the one row; nobody adds a second one or deletes it."""

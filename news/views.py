@@ -1,6 +1,5 @@
 import base64
 import logging
-import re
 
 from django.db import DatabaseError
 from django.http import Http404, HttpResponse
@@ -17,7 +16,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from core import editions
 from core.cache import PublicPageCacheMixin
-from news import search
+from news import counting, search
 from news.models import Article, Author, Category, DailyViews, Tag
 from news.pagination import ArchivePaginator, CappedPaginator
 
@@ -249,10 +248,6 @@ class SearchView(ArticleListView):
         )
 
 
-BOT_USER_AGENT = re.compile(
-    r"bot|crawl|spider|slurp|facebookexternalhit|preview|monitor|curl|wget|python-requests|headless",
-    re.IGNORECASE,
-)
 PIXEL = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")
 
 
@@ -260,18 +255,26 @@ PIXEL = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRA
 @never_cache
 @require_http_methods(["GET", "POST"])
 def count_view(request, pk):
-    """The page's beacon (POST from script, GET from the <noscript> image).
+    """The page's beacon: POST from its script, GET with a token from its <noscript> image.
 
     Counting happens here rather than in the article view so that it still
-    happens when the page itself is served from a cache; it never fails loudly.
+    happens when the page itself is served from a cache; see news.counting for
+    what counts. Apart from the rate limit's 429 it never fails loudly.
     """
-    user_agent = request.headers.get("User-Agent", "")
-    if user_agent and not BOT_USER_AGENT.search(user_agent):
-        try:
-            if Article.objects.for_readers().filter(pk=pk).exists():
-                DailyViews.record(pk, translation.get_language())
-        except DatabaseError:
-            logger.exception("could not count a view of article %s", pk)
+    if counting.over_rate_limit(request):
+        response = HttpResponse(status=429)
+        response["Retry-After"] = str(counting.RATE_WINDOW_SECONDS)
+        return response
+    edition = translation.get_language()
+    try:
+        if (
+            counting.countable(request, pk, edition)
+            and Article.objects.for_readers().filter(pk=pk).exists()
+            and counting.first_read_today(request, pk)
+        ):
+            DailyViews.record(pk, edition)
+    except DatabaseError:
+        logger.exception("could not count a view of article %s", pk)
     if request.method == "POST":
         return HttpResponse(status=204)
     return HttpResponse(PIXEL, content_type="image/gif")

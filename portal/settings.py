@@ -176,7 +176,18 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Without Redis, files every process of the machine shares (gunicorn workers
+    # and the fetch commands run from cron alike), so an edit or a fetch starts
+    # a new content generation that all of them see on their next request.
+    CACHE_DIR = Path(os.environ.get("CACHE_DIR") or "var/cache")
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(CACHE_DIR if CACHE_DIR.is_absolute() else BASE_DIR / CACHE_DIR),
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "portal"),
+            "OPTIONS": {"MAX_ENTRIES": envint("CACHE_MAX_ENTRIES", 5000)},
+        }
+    }
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -343,6 +354,9 @@ SECURITY_TXT_EXPIRES = os.environ.get("SECURITY_TXT_EXPIRES", "")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # How many days the popular list looks back.
 POPULAR_DAYS = envint("POPULAR_DAYS", 7)
+# Beacons one address may send per minute before getting 429 (a whole office or
+# carrier may share one address; each reader still counts once a day per article).
+VIEW_BEACONS_PER_MINUTE = envint("VIEW_BEACONS_PER_MINUTE", 120)
 
 LOGGING = {
     "version": 1,

@@ -10,6 +10,7 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.csrf import requires_csrf_token
 
 from core import editions, security, security_txt
+from core.site import absolute_url
 
 logger = logging.getLogger(__name__)
 
@@ -42,7 +43,7 @@ def robots_txt(request):
         ]
     lines.append("")
     for name in ("sitemap-index", "news-sitemap"):
-        lines.append(f"Sitemap: {request.build_absolute_uri(reverse(name))}")
+        lines.append(f"Sitemap: {absolute_url(reverse(name))}")
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 

@@ -8,6 +8,8 @@ from django.utils.html import format_html
 
 from core import editions
 from core.cache import cached
+from core.site import absolute_url
+from news import counting
 from news.models import Article, Category, SiteSettings
 
 register = template.Library()
@@ -33,7 +35,7 @@ def main_navigation():
 @register.simple_tag
 def site_phone():
     """The contact phone editors set in the site settings."""
-    return cached("site:phone", lambda: SiteSettings.current().phone, SITE_WIDE_CACHE_SECONDS)
+    return cached("site:phone", lambda: SiteSettings.read().phone, SITE_WIDE_CACHE_SECONDS)
 
 
 @register.inclusion_tag("includes/popular.html")
@@ -76,8 +78,7 @@ def time_element(moment, format_name="DATETIME_FORMAT"):
 
 @register.inclusion_tag("includes/share.html", takes_context=True)
 def share_links(context, article):
-    request = context["request"]
-    url = quote(request.build_absolute_uri(article.get_absolute_url()), safe="")
+    url = quote(absolute_url(article.get_absolute_url()), safe="")
     title = quote(article.title, safe="")
     return {
         "links": [
@@ -89,3 +90,9 @@ def share_links(context, article):
         ],
         "mail": f"mailto:?subject={title}&body={url}",
     }
+
+
+@register.simple_tag
+def view_token(article):
+    """The signed token that lets this page's <noscript> image count one read."""
+    return counting.view_token(article.pk, translation.get_language())
