@@ -11,6 +11,6 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self):
-        from core import signals
+        from core import security_txt, signals  # noqa: F401 (security_txt registers a check)
 
         signals.connect()

@@ -5,8 +5,12 @@ that any save or delete in the newsroom or widgets replaces (see
 `core.signals`). Bumping it makes all earlier entries unreachable at once,
 so an editor's change shows on the next request, without tracking which pages
 showed what. If the cache backend is down, everything is computed afresh.
+
+Every use of the cache on the reader's path goes through this module, whose
+helpers turn a backend failure into "not cached" instead of an error.
 """
 
+import datetime
 import hashlib
 import logging
 import time
@@ -41,6 +45,44 @@ def generation():
 
 def bump_generation():
     _quietly(lambda: cache.set(GENERATION_KEY, time.time_ns(), None))
+
+
+def changed_at():
+    """When the current content generation started (now if the cache is unreachable)."""
+    current = generation()
+    seconds = current / 1e9 if current is not None else time.time()
+    return datetime.datetime.fromtimestamp(seconds, tz=datetime.UTC)
+
+
+def get_many(keys):
+    """{key: value} of the `keys` the cache holds; {} when it is unreachable."""
+    return _quietly(lambda: cache.get_many(keys), default={})
+
+
+def set_many(values, timeout):
+    _quietly(lambda: cache.set_many(values, timeout))
+
+
+def add(key, value, timeout):
+    """True if `key` was absent and is now set, False if present, None if the cache failed."""
+    return _quietly(lambda: cache.add(key, value, timeout))
+
+
+def hits(key, period):
+    """How many times `hits` was called for `key` in the current `period` seconds window.
+
+    None when the cache is unreachable. The window starts at the first hit.
+    """
+
+    def count():
+        cache.add(key, 0, period)
+        try:
+            return cache.incr(key)
+        except ValueError:  # expired between add and incr: a new window
+            cache.add(key, 1, period)
+            return 1
+
+    return _quietly(count)
 
 
 def cached(key, compute, timeout):

@@ -1,10 +1,8 @@
 """Any change to content readers see starts a new content generation (see core.cache)."""
 
-from django.core.signals import request_started
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from core.cache import bump_generation
-from core.db_router import forget_writes
 
 # View counts change on every read; they have their own short-lived caches.
 IGNORED_MODELS = {"news.dailyviews"}
@@ -19,4 +17,3 @@ def content_changed(sender, **kwargs):
 def connect():
     for signal in (post_save, post_delete, m2m_changed):
         signal.connect(content_changed, dispatch_uid=f"portal-content-{signal!r}")
-    request_started.connect(forget_writes, dispatch_uid="portal-forget-writes")

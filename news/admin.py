@@ -10,25 +10,38 @@ import reversion
 from django.contrib import admin, messages
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseRedirect
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import formats, timezone, translation
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TabbedTranslationAdmin
 from modeltranslation.utils import build_localized_fieldname, get_translation_fields
 from reversion.admin import VersionAdmin
+from reversion.models import Version
 
+from coediting.admin import CoeditingAdminMixin
 from core import editions
+from core.merge import MergeAdminMixin, MergeModelForm
 from core.singleton import SingletonModelAdmin
-from news import kazakh_scripts
-from news.forms import ArticleAdminForm, ArticleImageField, body_widget
+from news import desk, kazakh_scripts, revisions, workflow
+from news.forms import (
+    ArticleAdminForm,
+    PublicSubjectAdminForm,
+    ReviewDecisionForm,
+    SubmitForReviewForm,
+    body_widget,
+)
 from news.models import Article, Author, Category, SiteSettings, Tag
 from news.sanitize import BODY_FIELDS
 
 PUBLISH_PERMISSION = "news.publish_article"
+# After a bulk publish, the live editions are named for this many articles at most.
+LIVE_MESSAGES = 10
 
 # The newsroom's name instead of Django's "Django administration", in the editor's language.
 admin.site.site_header = _("Kazinform newsroom")
@@ -37,49 +50,82 @@ admin.site.index_title = _("Newsroom administration")
 
 
 @admin.register(Category)
-class CategoryAdmin(TabbedTranslationAdmin):
+class CategoryAdmin(MergeAdminMixin, TabbedTranslationAdmin):
+    form = MergeModelForm
     list_display = ("name", "slug", "parent", "position")
     list_select_related = ("parent",)
     search_fields = ("slug", *get_translation_fields("name"))
     prepopulated_fields = {"slug": ("name_en",)}
 
 
-@admin.register(Tag)
-class TagAdmin(TabbedTranslationAdmin):
+class PublicSubjectAdmin(MergeAdminMixin, TabbedTranslationAdmin):
+    """Tags and authors: an editor may prepare them, but once published articles
+    show one, changing it is publishing, so it needs the publish right."""
+
+    form = PublicSubjectAdminForm
     list_display = ("name", "slug")
     search_fields = ("slug", *get_translation_fields("name"))
+    published_message = None
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.can_publish = can_publish(request)
+        form.published_message = self.published_message
+        return form
+
+    def save_model(self, request, obj, form, change):
+        if not can_publish(request) and form.changes_published_articles():
+            # The form refuses this already; never let it through another way.
+            raise PermissionDenied
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Tag)
+class TagAdmin(PublicSubjectAdmin):
+    published_message = _(
+        "This tag is shown on published articles: only a chief editor can change it."
+    )
 
 
 @admin.register(Author)
-class AuthorAdmin(TabbedTranslationAdmin):
-    list_display = ("name", "slug")
-    search_fields = ("slug", *get_translation_fields("name"))
+class AuthorAdmin(PublicSubjectAdmin):
+    published_message = _(
+        "This author is shown on published articles: only a chief editor can change "
+        "their name, biography or photo."
+    )
 
 
 class StateFilter(admin.SimpleListFilter):
-    """Status as editors think of it: a published article with a future time is scheduled."""
+    """Status as editors think of it (Article.State), and what was published today."""
 
     title = _("status")
     parameter_name = "state"
+    TODAY = "today"
 
     def lookups(self, request, model_admin):
-        return [
-            ("draft", _("Draft")),
-            ("scheduled", _("Scheduled")),
-            ("published", _("Published")),
-            ("unpublished", _("Unpublished")),
-        ]
+        return [*Article.State.choices, (self.TODAY, _("Published today"))]
 
     def queryset(self, request, queryset):
-        match self.value():
-            case "draft":
-                return queryset.filter(status=Article.Status.DRAFT)
-            case "scheduled":
-                return queryset.scheduled()
-            case "published":
-                return queryset.published()
-            case "unpublished":
-                return queryset.filter(status=Article.Status.UNPUBLISHED)
+        if self.value() == self.TODAY:
+            return queryset.published_today()
+        if self.value() in Article.State.values:
+            return queryset.in_state(self.value())
+        return queryset
+
+
+class OwnerFilter(admin.SimpleListFilter):
+    """The articles the signed-in editor started ("My drafts" on the desk)."""
+
+    title = _("created by")
+    parameter_name = "owner"
+    ME = "me"
+
+    def lookups(self, request, model_admin):
+        return [(self.ME, _("Me"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == self.ME:
+            return queryset.filter(created_by=request.user)
         return queryset
 
 
@@ -106,8 +152,9 @@ def preview_url(article, code):
 
 
 @admin.register(Article)
-class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin):
+class ArticleAdmin(CoeditingAdminMixin, MergeAdminMixin, VersionAdmin, TabbedTranslationAdmin):
     form = ArticleAdminForm
+    change_form_template = "admin/news/article/change_form.html"
     list_display = (
         "headline",
         "edition_marks",
@@ -117,12 +164,13 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin):
         "published_at",
         "featured",
     )
-    list_filter = (StateFilter, "category", EditionFilter, "authors", "featured")
+    list_filter = (StateFilter, "category", EditionFilter, OwnerFilter, "authors", "featured")
     list_select_related = ("category",)
     date_hierarchy = "published_at"
     search_fields = ("slug", *get_translation_fields("title"))
     autocomplete_fields = ("tags", "authors", "related")
     readonly_fields = ("preview_links",)
+    object_history_template = "reversion/news/article/object_history.html"
     actions = ("publish_selected", "unpublish_selected")
 
     class Media:
@@ -135,8 +183,6 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin):
         # modeltranslation copies the widget of `body` to body_en, body_ru, …
         if db_field.name == "body" or db_field.name in BODY_FIELDS:
             kwargs["widget"] = body_widget()
-        if db_field.name == "image":
-            kwargs["form_class"] = ArticleImageField
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
@@ -161,7 +207,10 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin):
             if obj.status != stored and Article.Status.PUBLISHED in (obj.status, stored):
                 # The form refuses this already; never let it through another way.
                 raise PermissionDenied
+        if not change:
+            obj.created_by = request.user
         super().save_model(request, obj, form, change)
+        workflow.record_status_change(obj, request.user, form.stored_status)
         if form.kazakh_filled is not None:
             self._report_kazakh_scripts(request, form.kazakh_filled)
 
@@ -194,14 +243,202 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin):
         return HttpResponseRedirect(add_preserved_filters(context, url))
 
     def response_add(self, request, obj, post_url_continue=None):
+        self._report_publishing(request, obj)
         if kazakh_scripts.BUTTON in request.POST:
             return self._back_to_the_form(request, obj)
         return super().response_add(request, obj, post_url_continue)
 
     def response_change(self, request, obj):
+        self._report_publishing(request, obj)
         if kazakh_scripts.BUTTON in request.POST:
             return self._back_to_the_form(request, obj)
         return super().response_change(request, obj)
+
+    def _report_publishing(self, request, article):
+        """After a save that leaves the article published: where readers find it."""
+        if article.status == Article.Status.PUBLISHED:
+            self.message_user(request, workflow.publish_message(article), messages.SUCCESS)
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("desk/", view(self.desk_edition_view), name="news_article_desk"),
+            path(
+                "<path:object_id>/workflow/",
+                view(self.workflow_view),
+                name="news_article_workflow",
+            ),
+            path(
+                "<path:object_id>/history/compare/",
+                view(self.compare_view),
+                name="news_article_compare",
+            ),
+            path(
+                "<path:object_id>/history/compare/restore/",
+                view(self.restore_field_view),
+                name="news_article_restore_field",
+            ),
+            *super().get_urls(),
+        ]
+
+    # --- The desk and the workflow ------------------------------------------------
+
+    def desk_edition_view(self, request):
+        """Remember the edition the desk on the admin home page shows."""
+        code = request.GET.get("edition", "")
+        if code in editions.CODES:
+            desk.remember_edition(request, code)
+        else:
+            self.message_user(request, _("Choose one of the editions."), messages.ERROR)
+        return HttpResponseRedirect(reverse("admin:index", current_app=self.admin_site.name))
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        article = self.get_object(request, unquote(object_id))
+        if article is not None:
+            extra_context = {**(extra_context or {}), "workflow": self._workflow(request, article)}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def _workflow(self, request, article):
+        """What the workflow panel of the change form shows this user."""
+        may_review = can_publish(request) and article.status == Article.Status.REVIEW
+        proposed = article.proposed_publish_at
+        return {
+            "url": reverse("admin:news_article_workflow", args=[article.pk]),
+            "state": article.state,
+            "may_submit": article.status in (Article.Status.DRAFT, Article.Status.UNPUBLISHED)
+            and self.has_change_permission(request, article),
+            "submit_form": SubmitForReviewForm(),
+            "may_review": may_review,
+            "review_form": ReviewDecisionForm(),
+            "proposed": proposed,
+            "proposed_ahead": proposed is not None and proposed > timezone.now(),
+            "events": article.events.select_related("user")[:50],
+        }
+
+    def workflow_view(self, request, object_id):
+        """One workflow step from the change form's panel: submit, approve or send back."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = self.get_object(request, unquote(object_id))
+        if article is None:
+            raise Http404
+        step = request.POST.get("step")
+        form_class = SubmitForReviewForm if step == "submit" else ReviewDecisionForm
+        allowed = (
+            self.has_change_permission(request, article)
+            if step == "submit"
+            else can_publish(request)
+        )
+        if step not in ("submit", "approve_now", "approve_at_time", "return"):
+            self.message_user(request, _("Choose a workflow step."), messages.ERROR)
+        elif not allowed:
+            raise PermissionDenied
+        elif not (form := form_class(request.POST)).is_valid():
+            for errors in form.errors.values():
+                for error in errors:
+                    self.message_user(request, error, messages.ERROR)
+        else:
+            self._take_step(request, article, step, form.cleaned_data)
+        return HttpResponseRedirect(reverse("admin:news_article_change", args=[article.pk]))
+
+    def _take_step(self, request, article, step, data):
+        user, note = request.user, data["note"]
+        try:
+            if step == "submit":
+                workflow.submit_for_review(article, user, data["publish_at"], note)
+                self.message_user(
+                    request, _("Submitted for review: the chief editor will see it on the desk.")
+                )
+            elif step == "return":
+                workflow.send_back(article, user, note)
+                self.message_user(request, _("Sent back to the author with your note."))
+            else:
+                article = workflow.approve(article, user, step == "approve_at_time", note)
+                self.message_user(request, workflow.publish_message(article), messages.SUCCESS)
+        except workflow.WorkflowError as error:
+            self.message_user(request, str(error), messages.ERROR)
+
+    # --- Revisions: compare two, restore one field ------------------------------------
+
+    def history_view(self, request, object_id, extra_context=None):
+        article = self.get_object(request, unquote(object_id))
+        if article is not None:
+            versions = Version.objects.get_for_object(article).select_related(
+                "revision", "revision__user"
+            )
+            extra_context = {
+                **(extra_context or {}),
+                "compare_url": reverse("admin:news_article_compare", args=[article.pk]),
+                "versions": versions,
+            }
+        return super().history_view(request, object_id, extra_context)
+
+    def _two_versions(self, request, article):
+        """The versions named by ?old=&new= (any order), the older first; 404 for others."""
+        versions = Version.objects.get_for_object(article).select_related("revision__user")
+        try:
+            chosen = [versions.get(pk=int(request.GET.get(key, ""))) for key in ("old", "new")]
+        except (ValueError, Version.DoesNotExist):
+            raise Http404 from None
+        return sorted(chosen, key=lambda version: (version.revision.date_created, version.pk))
+
+    def compare_view(self, request, object_id):
+        article = self.get_object(request, unquote(object_id))
+        if article is None or not self.has_view_or_change_permission(request, article):
+            raise Http404
+        old, new = self._two_versions(request, article)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": article,
+            "title": _("Compare revisions of “%(article)s”") % {"article": self.headline(article)},
+            "old": old,
+            "new": new,
+            "groups": revisions.compare(old, new, article),
+            "may_restore": self.has_change_permission(request, article),
+            "restore_url": reverse("admin:news_article_restore_field", args=[article.pk]),
+            "history_url": reverse("admin:news_article_history", args=[article.pk]),
+        }
+        return TemplateResponse(request, "admin/news/article/compare.html", context)
+
+    def restore_field_view(self, request, object_id):
+        """Bring back one field from an old revision, keeping every other field as it is."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = self.get_object(request, unquote(object_id))
+        if article is None:
+            raise Http404
+        if not self.has_change_permission(request, article):
+            raise PermissionDenied
+        try:
+            version = Version.objects.get_for_object(article).get(
+                pk=int(request.POST.get("version", ""))
+            )
+        except (ValueError, Version.DoesNotExist):
+            raise Http404 from None
+        name = request.POST.get("field", "")
+        when = formats.date_format(
+            timezone.localtime(version.revision.date_created), "DATETIME_FORMAT"
+        )
+        try:
+            with transaction.atomic(), reversion.create_revision():
+                label = revisions.restore_field(article, version, name)
+                article.save()
+                reversion.set_user(request.user)
+                reversion.set_comment(
+                    _("Restored %(field)s from the revision of %(time)s")
+                    % {"field": label, "time": when}
+                )
+        except ValidationError as error:
+            for message in error.messages:
+                self.message_user(request, message, messages.ERROR)
+        else:
+            self.message_user(
+                request,
+                _("“%(field)s” is back as it was on %(time)s.") % {"field": label, "time": when},
+                messages.SUCCESS,
+            )
+        return HttpResponseRedirect(reverse("admin:news_article_change", args=[article.pk]))
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
         # Reverting rewrites the article as it is now: check the right to change
@@ -216,19 +453,37 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin):
     def _set_status(self, request, queryset, status, comment):
         count = 0
         for article in queryset:
+            old_status = article.status
             with reversion.create_revision():
                 article.status = status
                 article.save()
                 reversion.set_user(request.user)
                 reversion.set_comment(str(comment))
+                workflow.record_status_change(article, request.user, old_status)
             count += 1
         return count
 
     @admin.action(description=_("Publish selected articles"), permissions=["publish"])
     def publish_selected(self, request, queryset):
-        count = self._set_status(request, queryset, Article.Status.PUBLISHED, _("Published"))
-        message = ngettext("%(count)d article published.", "%(count)d articles published.", count)
-        self.message_user(request, message % {"count": count}, messages.SUCCESS)
+        published = []
+        for article in queryset:
+            try:
+                published.append(workflow.publish(article, request.user, _("Published")))
+            except workflow.WorkflowError as reason:
+                self.message_user(
+                    request,
+                    _("“%(article)s” was not published: %(reason)s")
+                    % {"article": self.headline(article), "reason": reason},
+                    messages.ERROR,
+                )
+        if published:
+            count = len(published)
+            message = ngettext(
+                "%(count)d article published.", "%(count)d articles published.", count
+            )
+            self.message_user(request, message % {"count": count}, messages.SUCCESS)
+        for article in published[:LIVE_MESSAGES]:
+            self.message_user(request, workflow.publish_message(article), messages.SUCCESS)
 
     @admin.action(description=_("Unpublish selected articles"), permissions=["publish"])
     def unpublish_selected(self, request, queryset):
@@ -279,9 +534,7 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin):
 
     @admin.display(description=_("status"), ordering="status")
     def state(self, article):
-        if article.status == Article.Status.PUBLISHED and article.published_at > timezone.now():
-            return _("Scheduled")
-        return article.get_status_display()
+        return article.state.label
 
     @admin.display(description=_("authors"))
     def author_names(self, article):
@@ -314,5 +567,5 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin):
 
 
 @admin.register(SiteSettings)
-class SiteSettingsAdmin(SingletonModelAdmin):
-    pass
+class SiteSettingsAdmin(MergeAdminMixin, SingletonModelAdmin):
+    form = MergeModelForm

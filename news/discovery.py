@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import condition
 
-from core import editions
+from core import cache, editions
 
 # Feeds and sitemaps may be reused by caches and crawlers for this long.
 MAX_AGE_SECONDS = 300
@@ -51,20 +51,34 @@ def cacheable(scope):
     """Cache-Control public with a short max-age, Last-Modified and ETag, answering 304.
 
     `scope(request, **kwargs)` gives the articles whose freshness decides whether
-    the response changed; it is computed once per request.
+    the response changed; it is computed once per request. The content
+    generation (core.cache) counts too, so renaming a category, tag or author,
+    which no article's dates show, still changes the ETag and Last-Modified.
     """
 
     def state(request, kwargs):
         if not hasattr(request, "_discovery_freshness"):
-            request._discovery_freshness = freshness(scope(request, **kwargs))
+            current = freshness(scope(request, **kwargs))
+            current["generation"] = cache.generation()
+            current["content_changed"] = cache.changed_at()
+            request._discovery_freshness = current
         return request._discovery_freshness
 
     def last_modified(request, *args, **kwargs):
-        return state(request, kwargs)["changed"]
+        current = state(request, kwargs)
+        return max(filter(None, (current["changed"], current["content_changed"])))
 
     def etag(request, *args, **kwargs):
         current = state(request, kwargs)
-        key = f"{request.get_full_path()}|{current['changed']}|{current['count']}"
+        key = "|".join(
+            str(part)
+            for part in (
+                request.get_full_path(),
+                current["changed"],
+                current["count"],
+                current["generation"],
+            )
+        )
         return hashlib.sha256(key.encode()).hexdigest()[:32]
 
     def decorator(view):

@@ -3,7 +3,6 @@
 import mimetypes
 
 from django.contrib.syndication.views import Feed
-from django.core.cache import cache
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -11,7 +10,8 @@ from django.utils.feedgenerator import Enclosure
 from django.utils.html import escape
 from django.utils.translation import gettext, pgettext
 
-from core import editions
+from core import cache, editions
+from core.site import absolute_url, as_site_request
 from news.discovery import cacheable
 from news.models import Article, Category
 
@@ -77,7 +77,13 @@ class EditionFeed(Feed):
         return gettext("National news agency of Kazakhstan: news of Kazakhstan and the world.")
 
     def link(self, obj):
-        return reverse("news:home")
+        return absolute_url(reverse("news:home"))
+
+    def feed_url(self, obj):
+        return absolute_url(self.request.path)
+
+    def item_link(self, item):
+        return absolute_url(item.get_absolute_url())
 
     def item_title(self, item):
         # Plain text, as feed readers take <title> (Django's default escapes it twice).
@@ -89,7 +95,7 @@ class EditionFeed(Feed):
 
     def item_guid(self, item):
         # The address by id survives slug edits, so readers never see an item twice.
-        return self.request.build_absolute_uri(reverse("news:article-by-id", args=[item.pk]))
+        return absolute_url(reverse("news:article-by-id", args=[item.pk]))
 
     def item_guid_is_permalink(self, item):
         return True
@@ -111,7 +117,7 @@ class EditionFeed(Feed):
             return []
         return [
             Enclosure(
-                url=self.request.build_absolute_uri(item.image.url),
+                url=absolute_url(item.image.url),
                 length=str(self.sizes.get(item.image.name, 0)),
                 mime_type=mimetypes.guess_type(item.image.name)[0] or "image/jpeg",
             )
@@ -131,7 +137,7 @@ class CategoryFeed(EditionFeed):
         return f"{obj.name} | {super().title(obj)}"
 
     def link(self, obj):
-        return obj.get_absolute_url()
+        return absolute_url(obj.get_absolute_url())
 
 
 def edition_articles(request, **kwargs):
@@ -142,9 +148,11 @@ def edition_articles(request, **kwargs):
 
 @cacheable(edition_articles)
 def edition_feed(request):
+    request = as_site_request(request)
     return EditionFeed(request)(request)
 
 
 @cacheable(edition_articles)
 def category_feed(request, slug):
+    request = as_site_request(request)
     return CategoryFeed(request)(request, slug=slug)

@@ -1,10 +1,12 @@
-"""The article form of the admin: image checks, body cleaning and who may publish."""
+"""Admin forms: merging concurrent saves, body cleaning, who may publish articles, tags
+and authors, and the review workflow's forms."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.widgets import AdminProseEditorWidget
 
-from news import images, kazakh_scripts
+from core.merge import MergeModelForm
+from news import kazakh_scripts
 from news.models import Article
 from news.sanitize import BODY_FIELDS, clean_html
 
@@ -31,20 +33,7 @@ def body_widget():
     return AdminProseEditorWidget(config={"extensions": EDITOR_EXTENSIONS}, preset="configurable")
 
 
-class ArticleImageField(forms.ImageField):
-    """An image upload that is stored only as Pillow's clean re-encoding of it."""
-
-    def to_python(self, data):
-        if data in self.empty_values:
-            return None
-        if getattr(data, "size", 0) > images.MAX_BYTES:
-            # Refuse before Pillow spends time on it.
-            return images.clean_upload(data)
-        checked = super().to_python(data)
-        return images.clean_upload(checked)
-
-
-class ArticleAdminForm(forms.ModelForm):
+class ArticleAdminForm(MergeModelForm):
     """The article form; only users who may publish can choose or leave "published"."""
 
     # Set by ArticleAdmin.get_form for each request.
@@ -59,12 +48,16 @@ class ArticleAdminForm(forms.ModelForm):
         # Whatever the form says, the instance still holds the stored status here.
         self.stored_status = self.instance.status if self.instance.pk else None
         status = self.fields.get("status")
-        if status is not None and not self.can_publish:
-            # Offer only what this user may choose; clean() enforces it as well.
+        if status is not None:
+            # Offer only what this user may choose; clean() enforces it as well. Review
+            # is entered through "Submit for review", which asks for a time and a note.
+            hidden = {Article.Status.REVIEW} | (
+                set() if self.can_publish else {Article.Status.PUBLISHED}
+            )
             status.choices = [
                 (value, label)
                 for value, label in status.choices
-                if value != Article.Status.PUBLISHED or self.stored_status == value
+                if value not in hidden or self.stored_status == value
             ]
 
     def clean(self):
@@ -75,12 +68,21 @@ class ArticleAdminForm(forms.ModelForm):
         if kazakh_scripts.BUTTON in self.data:
             self._fill_kazakh_scripts(cleaned)
         status = cleaned.get("status")
+        if status == Article.Status.PUBLISHED and not self._written_in_an_edition(cleaned):
+            self.add_error(
+                "status",
+                _("Write a title and a body in at least one edition before publishing."),
+            )
         if not self.can_publish and status is not None:
             if status == Article.Status.PUBLISHED and self.stored_status != status:
                 self.add_error("status", _("Only a chief editor can publish an article."))
             elif self.stored_status == Article.Status.PUBLISHED and status != self.stored_status:
                 self.add_error("status", _("Only a chief editor can unpublish an article."))
         return cleaned
+
+    def _written_in_an_edition(self, cleaned):
+        as_typed = Article(**{name: cleaned.get(name) for name in Article.presence_columns()})
+        return bool(as_typed.editions())
 
     def _fill_kazakh_scripts(self, cleaned):
         """The one-action Latin and Arabic-script editions, from the cleaned Cyrillic text."""
@@ -105,3 +107,55 @@ class ArticleAdminForm(forms.ModelForm):
                     )
                     % {"limit": limit},
                 )
+
+
+class SubmitForReviewForm(forms.Form):
+    """An editor hands a draft to the chief editor: when to publish, and a word about it."""
+
+    publish_at = forms.DateTimeField(
+        label=_("Proposed publish time"),
+        required=False,
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=_("Leave empty to publish as soon as the chief editor approves."),
+    )
+    note = forms.CharField(
+        label=_("Note for the chief editor"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class ReviewDecisionForm(forms.Form):
+    """The chief editor's note with an approval, or the reason for sending an article back."""
+
+    note = forms.CharField(
+        label=_("Note for the author"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class PublicSubjectAdminForm(MergeModelForm):
+    """The tag and author form: what published articles show is the chief editor's to change."""
+
+    # Set by PublicSubjectAdmin.get_form for each request.
+    can_publish = False
+    published_message = None
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.can_publish and self.changes_published_articles():
+            self.add_error(None, self.published_message)
+        return cleaned
+
+    def changes_published_articles(self):
+        """Whether saving this form would change what a published article shows."""
+        instance = self.instance
+        return bool(
+            instance.pk
+            and self.has_changed()
+            and type(instance).objects.on_published_articles().filter(pk=instance.pk).exists()
+        )

@@ -19,7 +19,7 @@ from modeltranslation.utils import build_localized_fieldname, get_translation_fi
 
 from core import editions
 from core.singleton import SingletonModel
-from news.images import article_image_path
+from news.images import CleanImageField, article_image_path, author_photo_path
 
 
 class EditionQuerySet(models.QuerySet):
@@ -27,13 +27,17 @@ class EditionQuerySet(models.QuerySet):
         """Rows that exist in edition `code` (the active one by default); never a fallback."""
         return self.filter(self.model.presence_in(code or translation.get_language()))
 
+    def for_readers(self, code=None):
+        """Rows readers of edition `code` can reach (the active one by default)."""
+        return self.filter(self.model.public_in(code or translation.get_language()))
+
     def with_edition_flags(self):
-        """Annotate, per edition, whether each row exists there, so that `editions()` reads
-        the flags instead of the texts (which then need not leave the database)."""
+        """Annotate, per edition, whether readers of it can reach each row, so that
+        `editions()` reads the flags instead of the texts (which then stay in the database)."""
         return self.annotate(
             **{
                 _flag(code): ExpressionWrapper(
-                    self.model.presence_in(code), output_field=BooleanField()
+                    self.model.public_in(code), output_field=BooleanField()
                 )
                 for code in editions.CODES
             }
@@ -42,6 +46,18 @@ class EditionQuerySet(models.QuerySet):
 
 def _flag(code):
     return build_localized_fieldname("in_edition", code)
+
+
+class PublicSubjectQuerySet(EditionQuerySet):
+    def on_published_articles(self):
+        """Rows carried by a published or scheduled article, in any edition."""
+        return self.filter(
+            Exists(
+                Article.objects.filter(
+                    status=Article.Status.PUBLISHED, **{self.model.article_link: OuterRef("pk")}
+                )
+            )
+        )
 
 
 class EditionContent(models.Model):
@@ -62,6 +78,12 @@ class EditionContent(models.Model):
         return query
 
     @classmethod
+    def public_in(cls, code):
+        """A Q matching the rows readers of edition `code` can reach: by default, where
+        the row exists; models that need more (a published article) say so here."""
+        return cls.presence_in(code)
+
+    @classmethod
     def presence_columns(cls):
         """Every column `editions()` reads when no flags are annotated."""
         return get_translation_fields(*cls.edition_fields)
@@ -71,7 +93,8 @@ class EditionContent(models.Model):
         return getattr(self, build_localized_fieldname(name, code))
 
     def editions(self):
-        """Codes of the editions this object exists in, in the switcher's order."""
+        """Codes of the editions this object exists in, in the switcher's order; when
+        fetched `with_edition_flags()`, the editions in which readers can reach it."""
         return [code for code in editions.CODES if self._exists_in(code)]
 
     def _exists_in(self, code):
@@ -167,21 +190,46 @@ class Category(Subject):
         return ids
 
 
-class Tag(Subject):
+class PublicSubject(Subject):
+    """A tag or author: public in an edition only through a published article there.
+
+    An editor may create or fill one in freely; nothing of it reaches readers
+    (page, sitemap, switcher) until a chief editor publishes an article that
+    carries it. One EXISTS subquery per edition keeps this cheap.
+    """
+
+    article_link = None  # how Article reaches this model: "tags" or "authors"
+
+    objects = PublicSubjectQuerySet.as_manager()
+
+    class Meta(Subject.Meta):
+        abstract = True
+
+    @classmethod
+    def public_in(cls, code):
+        published_there = Article.objects.for_readers(code).filter(
+            **{cls.article_link: OuterRef("pk")}
+        )
+        return cls.presence_in(code) & Q(Exists(published_there))
+
+
+class Tag(PublicSubject):
     url_name = "news:tag"
+    article_link = "tags"
 
     class Meta(Subject.Meta):
         verbose_name = _("tag")
         verbose_name_plural = _("tags")
 
 
-class Author(Subject):
+class Author(PublicSubject):
     url_name = "news:author"
+    article_link = "authors"
 
     name = models.CharField(_("name"), max_length=150)
     slug = models.SlugField(_("slug"), max_length=150, unique=True)
     bio = models.TextField(_("biography"), blank=True)
-    photo = models.ImageField(_("photo"), upload_to="authors/", blank=True)
+    photo = CleanImageField(_("photo"), upload_to=author_photo_path, blank=True)
 
     class Meta(Subject.Meta):
         verbose_name = _("author")
@@ -199,6 +247,23 @@ class ArticleQuerySet(EditionQuerySet):
     def scheduled(self, now=None):
         """Published with a publish time still to come: readers see it by itself at that time."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__gt=now or timezone.now())
+
+    def published_today(self, now=None):
+        """Live now, with a publish time since midnight in the newsroom's time zone."""
+        now = now or timezone.now()
+        midnight = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+        return self.published(now).filter(published_at__gte=midnight)
+
+    def in_state(self, state, now=None):
+        """Articles in one of Article.State: the states as the newsroom names them."""
+        match state:
+            case Article.State.SCHEDULED:
+                return self.scheduled(now)
+            case Article.State.PUBLISHED:
+                return self.published(now)
+            case Article.State.DRAFT | Article.State.REVIEW | Article.State.UNPUBLISHED:
+                return self.filter(status=state)
+        return self.none()
 
     def for_readers(self, code=None):
         return self.published().in_edition(code)
@@ -246,11 +311,22 @@ class ArticleQuerySet(EditionQuerySet):
 class Article(EditionContent):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
+        # Handed to the chief editor, with a proposed publish time (proposed_publish_at).
+        REVIEW = "review", _("Awaiting review")
         PUBLISHED = "published", _("Published")
         # Taken down after publication; kept, but readers no longer see it.
         UNPUBLISHED = "unpublished", _("Unpublished")
 
     edition_fields = ("title", "body")
+
+    class State(models.TextChoices):
+        """The status as the newsroom says it: "published" with a future time is scheduled."""
+
+        DRAFT = "draft", _("Draft")
+        REVIEW = "review", _("Awaiting review")
+        SCHEDULED = "scheduled", _("Scheduled")
+        PUBLISHED = "published", _("Published")
+        UNPUBLISHED = "unpublished", _("Unpublished")
 
     title = models.CharField(_("title"), max_length=300, blank=True)
     slug = models.SlugField(
@@ -274,7 +350,7 @@ class Article(EditionContent):
     authors = models.ManyToManyField(
         Author, verbose_name=_("authors"), related_name="articles", blank=True
     )
-    image = models.ImageField(
+    image = CleanImageField(
         _("lead image"),
         upload_to=article_image_path,
         blank=True,
@@ -299,6 +375,20 @@ class Article(EditionContent):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Whose draft it is ("My drafts" on the desk); set when the article is added in the admin.
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        on_delete=models.SET_NULL,
+    )
+    # The publish time the editor proposed when submitting for review; empty means "on approval".
+    proposed_publish_at = models.DateTimeField(
+        _("proposed publish time"), null=True, blank=True, editable=False
+    )
 
     objects = ArticleQuerySet.as_manager()
 
@@ -321,6 +411,13 @@ class Article(EditionContent):
     def is_public(self):
         return self.status == self.Status.PUBLISHED and self.published_at <= timezone.now()
 
+    @property
+    def state(self):
+        """One of Article.State; the same rule as ArticleQuerySet.in_state."""
+        if self.status == self.Status.PUBLISHED and not self.is_public:
+            return self.State.SCHEDULED
+        return self.State(self.status)
+
     def related_articles(self, limit=5):
         """The editor's choices first, then articles sharing a tag, each newest first, in this
         edition."""
@@ -333,6 +430,43 @@ class Article(EditionContent):
                 .select_related("category")[: limit - len(chosen)]
             )
         return chosen
+
+
+class ArticleEvent(models.Model):
+    """One step of the newsroom workflow: who did what to an article, when, and why."""
+
+    class Action(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted for review")
+        RETURNED = "returned", _("Sent back to the author")
+        PUBLISHED = "published", _("Published")
+        SCHEDULED = "scheduled", _("Scheduled")
+        UNPUBLISHED = "unpublished", _("Unpublished")
+        DRAFTED = "drafted", _("Made a draft again")
+
+    article = models.ForeignKey(
+        Article, verbose_name=_("article"), related_name="events", on_delete=models.CASCADE
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.SET_NULL,
+    )
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    # The proposed (submitted) or chosen (published, scheduled) publish time.
+    publish_at = models.DateTimeField(_("publish time"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("workflow step")
+        verbose_name_plural = _("workflow steps")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.article_id} {self.action} {self.created_at:%Y-%m-%d %H:%M}"
 
 
 class DailyViews(models.Model):

@@ -6,6 +6,9 @@ form and again whenever an article is saved, so nothing that bypasses the form
 handlers, styles, `javascript:` or `data:` URLs or foreign iframes to a page.
 """
 
+import re
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
 import nh3
 from modeltranslation.utils import build_localized_fieldname
 
@@ -44,18 +47,59 @@ ATTRIBUTES = {
     "iframe": {"src", "width", "height", "title", "allowfullscreen"},
 }
 URL_SCHEMES = {"http", "https", "mailto"}
-# Video players we embed; any other iframe loses its address and shows nothing.
-EMBED_PREFIXES = (
-    "https://www.youtube.com/embed/",
-    "https://www.youtube-nocookie.com/embed/",
-    "https://player.vimeo.com/video/",
-)
+# Video players we embed, by exact host: the whole path must match the player's
+# pattern, and only these query parameters, with these values, are kept. Any
+# other iframe address is dropped, so the iframe shows nothing.
+YOUTUBE_PATH = re.compile(r"/embed/[A-Za-z0-9_-]{11}")
+YOUTUBE_QUERY = {
+    "start": re.compile(r"[0-9]{1,6}"),
+    "end": re.compile(r"[0-9]{1,6}"),
+    "rel": re.compile(r"[01]"),
+}
+EMBEDS = {
+    "www.youtube.com": (YOUTUBE_PATH, YOUTUBE_QUERY),
+    "www.youtube-nocookie.com": (YOUTUBE_PATH, YOUTUBE_QUERY),
+    "player.vimeo.com": (re.compile(r"/video/[0-9]{1,12}"), {"h": re.compile(r"[0-9a-f]{6,32}")}),
+}
+
+
+def embed_address(value):
+    """The player address `value`, rebuilt from its checked parts, or None if it is not one.
+
+    Parsed, never prefix-matched: https only, an exact known host (no user,
+    port or look-alike), the player's exact path (so no `..`, no encoded
+    characters, no redirect endpoints), only known query parameters and no
+    fragment.
+    """
+    if any(ch.isspace() or ch == "\\" or ord(ch) < 0x20 for ch in value):
+        return None
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return None
+    if parts.scheme != "https" or parts.netloc not in EMBEDS or parts.fragment:
+        return None
+    path_pattern, allowed_query = EMBEDS[parts.netloc]
+    if not path_pattern.fullmatch(parts.path):
+        return None
+    try:
+        query = parse_qsl(parts.query, keep_blank_values=True, strict_parsing=bool(parts.query))
+    except ValueError:
+        return None
+    names = [name for name, _value in query]
+    if len(set(names)) != len(names):
+        return None
+    for name, item in query:
+        pattern = allowed_query.get(name)
+        if pattern is None or not pattern.fullmatch(item):
+            return None
+    return urlunsplit(("https", parts.netloc, parts.path, urlencode(query), ""))
 
 
 def _filter_attribute(tag, attribute, value):
     """Called by nh3 for every allowed attribute; None drops it."""
     if tag == "iframe" and attribute == "src":
-        return value if value.startswith(EMBED_PREFIXES) else None
+        return embed_address(value)
     return value
 
 

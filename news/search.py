@@ -220,18 +220,21 @@ def search_index_statements(concurrently=True):
     """
     statements = []
     for edition in editions.EDITIONS:
-        suffix = edition.code.replace("-", "_")
         columns = " || ' ' || ".join(
             f'COALESCE("news_article"."{build_localized_fieldname(name, edition.code)}", \'\')'
             for name in SEARCHED_FIELDS
         )
         statements.append(
             f"CREATE INDEX {'CONCURRENTLY ' if concurrently else ''}IF NOT EXISTS "
-            f"news_article_search_{suffix} ON news_article USING gin "
+            f"{index_name(edition.code)} ON news_article USING gin "
             f"(to_tsvector('{edition.search_config}'::regconfig, {columns}))"
         )
     return statements
 
 
+def index_name(code):
+    return build_localized_fieldname("news_article_search", code)
+
+
 def search_index_names():
-    return [f"news_article_search_{code.replace('-', '_')}" for code in editions.CODES]
+    return [index_name(code) for code in editions.CODES]

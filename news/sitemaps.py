@@ -21,6 +21,7 @@ from django.utils.translation import pgettext
 from modeltranslation.utils import build_localized_fieldname
 
 from core import editions
+from core.site import as_site_request
 from news.discovery import cacheable, hreflang_alternates, w3c
 from news.models import Article, Author, Category, Tag
 
@@ -97,8 +98,9 @@ class SubjectSitemap(EditionSitemap):
             .values("updated_at")[:1]
         )
         return (
-            self.model.objects.in_edition(self.code)
-            .only("pk", "slug", *self.model.presence_columns())
+            self.model.objects.for_readers(self.code)
+            .with_edition_flags()
+            .only("pk", "slug")
             .annotate(lastmod=Subquery(newest))
             .order_by("pk")
         )
@@ -216,7 +218,7 @@ def views_for(sections, section_url_name, template_name):
     @cacheable(all_articles)
     def index(request):
         return sitemap_views.index(
-            request,
+            as_site_request(request),
             non_empty(sections),
             template_name="sitemaps/index.xml",
             sitemap_url_name=section_url_name,
@@ -227,7 +229,10 @@ def views_for(sections, section_url_name, template_name):
         if section not in sections:
             raise Http404("No such sitemap.")
         return sitemap_views.sitemap(
-            request, {section: sections[section][1]}, section=section, template_name=template_name
+            as_site_request(request),
+            {section: sections[section][1]},
+            section=section,
+            template_name=template_name,
         )
 
     return index, section

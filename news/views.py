@@ -1,6 +1,5 @@
 import base64
 import logging
-import re
 from urllib.parse import urlencode
 
 from django.db import DatabaseError
@@ -8,8 +7,10 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.decorators import method_decorator
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
@@ -17,7 +18,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from core import editions
 from core.cache import PublicPageCacheMixin
-from news import search
+from news import counting, search
 from news.models import Article, Author, Category, DailyViews, Tag
 from news.pagination import ArchivePaginator, CappedPaginator
 
@@ -91,14 +92,15 @@ class ArticleListView(EditionMixin, ListView):
 
 
 class SubjectListView(PublicPageCacheMixin, ArticleListView):
-    """Articles about one category, tag or author, which must exist in this edition."""
+    """Articles about one category, tag or author, which must have a page in this edition."""
 
     subject_model = None
 
     def get_subject(self):
         if not hasattr(self, "_subject"):
             self._subject = get_object_or_404(
-                self.subject_model.objects.in_edition(), slug=self.kwargs["slug"]
+                self.subject_model.objects.for_readers().with_edition_flags(),
+                slug=self.kwargs["slug"],
             )
         return self._subject
 
@@ -202,6 +204,22 @@ class ArticleView(PublicPageCacheMixin, EditionMixin, DetailView):
         )
 
 
+def preview_notice(article):
+    """What the preview banner says about who can see `article`, in the active language."""
+    match article.state:
+        case Article.State.SCHEDULED:
+            return _("Scheduled for %(time)s — readers cannot see this page until then") % {
+                "time": date_format(timezone.localtime(article.published_at), "DATETIME_FORMAT")
+            }
+        case Article.State.PUBLISHED:
+            return _("Preview of a published article — readers see it at its public address")
+        case Article.State.DRAFT:
+            return _("Draft — readers cannot see this page")
+        case Article.State.UNPUBLISHED:
+            return _("Unpublished — readers cannot see this page")
+    return _("%(status)s — readers cannot see this page") % {"status": article.get_status_display()}
+
+
 @method_decorator(never_cache, name="dispatch")
 class PreviewView(ArticleView):
     """Any article of this edition, whatever its status, as readers will see it.
@@ -227,6 +245,9 @@ class PreviewView(ArticleView):
         return edition_urls(
             lambda: reverse("news:preview", kwargs={"pk": self.object.pk}), self.object.editions()
         )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(preview_notice=preview_notice(self.object), **kwargs)
 
 
 class SearchView(ArticleListView):
@@ -260,10 +281,6 @@ class SearchView(ArticleListView):
         )
 
 
-BOT_USER_AGENT = re.compile(
-    r"bot|crawl|spider|slurp|facebookexternalhit|preview|monitor|curl|wget|python-requests|headless",
-    re.IGNORECASE,
-)
 PIXEL = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")
 
 
@@ -271,18 +288,26 @@ PIXEL = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRA
 @never_cache
 @require_http_methods(["GET", "POST"])
 def count_view(request, pk):
-    """The page's beacon (POST from script, GET from the <noscript> image).
+    """The page's beacon: POST from its script, GET with a token from its <noscript> image.
 
     Counting happens here rather than in the article view so that it still
-    happens when the page itself is served from a cache; it never fails loudly.
+    happens when the page itself is served from a cache; see news.counting for
+    what counts. Apart from the rate limit's 429 it never fails loudly.
     """
-    user_agent = request.headers.get("User-Agent", "")
-    if user_agent and not BOT_USER_AGENT.search(user_agent):
-        try:
-            if Article.objects.for_readers().filter(pk=pk).exists():
-                DailyViews.record(pk, translation.get_language())
-        except DatabaseError:
-            logger.exception("could not count a view of article %s", pk)
+    if counting.over_rate_limit(request):
+        response = HttpResponse(status=429)
+        response["Retry-After"] = str(counting.RATE_WINDOW_SECONDS)
+        return response
+    edition = translation.get_language()
+    try:
+        if (
+            counting.countable(request, pk, edition)
+            and Article.objects.for_readers().filter(pk=pk).exists()
+            and counting.first_read_today(request, pk)
+        ):
+            DailyViews.record(pk, edition)
+    except DatabaseError:
+        logger.exception("could not count a view of article %s", pk)
     if request.method == "POST":
         return HttpResponse(status=204)
     return HttpResponse(PIXEL, content_type="image/gif")

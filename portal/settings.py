@@ -91,11 +91,16 @@ INSTALLED_APPS = [
     "core",
     "news",
     "widgets",
+    # Presence, save notices and autosave in the article form (own app label:
+    # its rows never touch the readers' content generation).
+    "coediting",
 ]
 
 MIDDLEWARE = [
     # Outermost: a database that cannot be reached becomes a short 503 page.
     "core.security.DatabaseUnavailableMiddleware",
+    # With DATABASE_REPLICA_URL: which requests may read the replica (core.db_router).
+    "core.db_router.ReplicaReadsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "core.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -143,13 +148,19 @@ DATABASES = {
     )
 }
 if os.environ.get("DATABASE_REPLICA_URL"):
-    # Reader pages read from a streaming replica; writes and the admin use the primary.
+    # Reader pages read from a streaming replica; writes, the admin, sign-in and
+    # sessions use the primary, and so does a client for a while after it wrote.
     DATABASES["replica"] = dj_database_url.parse(
         os.environ["DATABASE_REPLICA_URL"],
         conn_max_age=envint("DB_CONN_MAX_AGE", 60),
         conn_health_checks=True,
+        # Tests: no test database is created on the replica (it cannot write); the
+        # one created on the primary streams to it. Django swaps in only its NAME,
+        # so the alias still points at the replica's server.
+        test_options={"MIRROR": "default"},
     )
     DATABASE_ROUTERS = ["core.db_router.ReplicaRouter"]
+    READ_YOUR_WRITES_SECONDS = envint("READ_YOUR_WRITES_SECONDS", 120)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -165,7 +176,18 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Without Redis, files every process of the machine shares (gunicorn workers
+    # and the fetch commands run from cron alike), so an edit or a fetch starts
+    # a new content generation that all of them see on their next request.
+    CACHE_DIR = Path(os.environ.get("CACHE_DIR") or "var/cache")
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(CACHE_DIR if CACHE_DIR.is_absolute() else BASE_DIR / CACHE_DIR),
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "portal"),
+            "OPTIONS": {"MAX_ENTRIES": envint("CACHE_MAX_ENTRIES", 5000)},
+        }
+    }
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -319,12 +341,22 @@ AXES_LOCKOUT_CALLABLE = "core.security.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "core.security.client_ip"
 AXES_VERBOSE = False
 
+# Where to report a vulnerability, published at /.well-known/security.txt
+# (RFC 9116, core/security_txt.py): mailto:, https:// or tel: URIs, comma-separated.
+# Unset, no security.txt is served. SECURITY_TXT_EXPIRES (ISO 8601, less than a
+# year ahead) is required with it; `manage.py check` says when it runs out.
+SECURITY_CONTACT = envlist("SECURITY_CONTACT", [])
+SECURITY_TXT_EXPIRES = os.environ.get("SECURITY_TXT_EXPIRES", "")
+
 # --- The portal -----------------------------------------------------------
 
 # Public base URL for absolute links where no request is at hand.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # How many days the popular list looks back.
 POPULAR_DAYS = envint("POPULAR_DAYS", 7)
+# Beacons one address may send per minute before getting 429 (a whole office or
+# carrier may share one address; each reader still counts once a day per article).
+VIEW_BEACONS_PER_MINUTE = envint("VIEW_BEACONS_PER_MINUTE", 120)
 
 LOGGING = {
     "version": 1,

@@ -15,6 +15,7 @@ urlpatterns = [
         path(name, views.root_icon, {"name": name}, name=f"root-icon-{name}")
         for name in views.ROOT_ICONS
     ),
+    path(".well-known/security.txt", views.security_txt_view, name="security-txt"),
     path("sitemap.xml", sitemaps.index, name="sitemap-index"),
     path("sitemap-<str:section>.xml", sitemaps.section, name="sitemap-section"),
     path("news-sitemap.xml", sitemaps.news_index, name="news-sitemap"),

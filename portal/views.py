@@ -1,3 +1,4 @@
+import logging
 import sys
 
 from django.http import HttpResponse, HttpResponseRedirect
@@ -9,7 +10,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.csrf import requires_csrf_token
 
-from core import editions, security
+from core import editions, security, security_txt
+from core.site import absolute_url
+
+logger = logging.getLogger(__name__)
 
 
 def page_not_found(request, exception=None):
@@ -40,7 +44,7 @@ def robots_txt(request):
         ]
     lines.append("")
     for name in ("sitemap-index", "news-sitemap"):
-        lines.append(f"Sitemap: {request.build_absolute_uri(reverse(name))}")
+        lines.append(f"Sitemap: {absolute_url(reverse(name))}")
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
@@ -62,3 +66,17 @@ ROOT_ICONS = {
 @cache_control(public=True, max_age=86400)
 def root_icon(request, name):
     return HttpResponseRedirect(static(ROOT_ICONS[name]))
+
+
+@cache_control(public=True, max_age=3600)
+def security_txt_view(request):
+    """RFC 9116: who to tell about a vulnerability, only as configured (404 otherwise)."""
+    try:
+        text = security_txt.text()
+    except ValueError:
+        # `manage.py check` reports the bad setting; readers get no made-up file.
+        logger.warning("security.txt is misconfigured", exc_info=True)
+        text = None
+    if text is None:
+        return page_not_found(request)
+    return HttpResponse(text, content_type="text/plain; charset=utf-8")

@@ -69,7 +69,8 @@ def test_unreachable_postgresql_gives_the_503_page_end_to_end():
         "r = Client(raise_request_exception=False).get('/en/');"
         "print(r.status_code, r['Retry-After'], 'Temporarily unavailable' in r.content.decode())"
     )
-    env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
+    # No cache and no replica: the primary alone, down.
+    env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "DATABASE_REPLICA_URL")}
     env.update(
         DATABASE_URL="postgres://postgres@127.0.0.1:1/portal",
         DJANGO_SETTINGS_MODULE="portal.settings",

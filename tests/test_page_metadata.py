@@ -180,7 +180,9 @@ def test_reader_pages_have_canonical_and_answering_hreflang_links(client, articl
     assert path(canonical["href"]) == url
     alternates = [link for link in links(html, "alternate") if "hreflang" in link]
     assert alternates[-1]["hreflang"] == "x-default"
-    assert len(alternates) == 8  # the builders name subjects in all seven editions
+    # The builders name subjects in all seven editions; a tag or author page
+    # exists only where a published article carries it (here en, ru, kk-latn).
+    assert len(alternates) == (4 if "/tag/" in url or "/author/" in url else 8)
     for link in alternates:
         assert client.get(path(link["href"])).status_code == 200, link
 

@@ -1,11 +1,10 @@
-"""The scale-data generator and the replica router: small, fast checks of what runs at a million."""
+"""The scale-data generator: small, fast checks of what runs at a million."""
 
 import pytest
 from django.core.management import CommandError, call_command
 from modeltranslation.utils import build_localized_fieldname
 
 from core import editions
-from core.db_router import ReplicaRouter, forget_writes
 from news.models import Article
 from tests.builders import make_author, make_category, make_tag
 
@@ -69,18 +68,6 @@ def test_generator_needs_a_newsroom_first():
 def test_generator_rejects_bad_arguments(arguments, newsroom):
     with pytest.raises(CommandError):
         call_command("generate_articles", *arguments)
-
-
-@pytest.mark.django_db(transaction=True)
-def test_replica_router_reads_from_the_replica_until_this_request_writes():
-    router = ReplicaRouter()
-    forget_writes()
-    assert router.db_for_read(Article) == "replica"
-    assert router.db_for_write(Article) == "default"
-    assert router.db_for_read(Article) == "default"
-    forget_writes()
-    assert router.db_for_read(Article) == "replica"
-    assert router.allow_migrate("replica", "news") is False
 
 
 @pytest.mark.parametrize(

@@ -82,9 +82,15 @@ def test_redis_url_selects_django_redis_cache():
     assert result.stdout.strip() == "django.core.cache.backends.redis.RedisCache"
 
 
-def test_without_redis_the_cache_is_local_memory():
-    result = settings_value("s.CACHES['default']['BACKEND']", SECRET_KEY=GOOD_KEY)
-    assert result.stdout.strip() == "django.core.cache.backends.locmem.LocMemCache"
+def test_without_redis_the_cache_is_files_every_process_shares():
+    result = settings_value(
+        "(s.CACHES['default']['BACKEND'], s.CACHES['default']['LOCATION'])",
+        SECRET_KEY=GOOD_KEY,
+        CACHE_DIR="/srv/portal/cache",
+    )
+    assert result.stdout.strip() == (
+        "('django.core.cache.backends.filebased.FileBasedCache', '/srv/portal/cache')"
+    )
 
 
 def test_agency_time_zone(settings):

@@ -144,7 +144,9 @@ def test_subject_sitemaps_list_what_is_named_in_the_edition_dated_by_newest_arti
 @pytest.mark.parametrize("kind, make", [("tags", make_tag), ("authors", make_author)])
 def test_tag_and_author_sitemaps(client, kind, make):
     subject = make(codes=("en", "kk-arab"))
-    make(codes=("ru",))
+    other = make(codes=("ru",))
+    make(codes=("kk-arab",))  # named there, but no published article carries it
+    make_article(codes=("en", "kk-arab", "ru"), **{kind: [subject, other]})
     sitemap = xml(client, f"/sitemap-{kind}-kk-arab.xml", URLSET)
     with_url = f"http://testserver/kk-arab/{kind[:-1]}/{subject.slug}/"
     assert locs(sitemap) == [with_url]

@@ -1,11 +1,17 @@
-"""Reads are counted by the page's beacon, exactly, never for bots, never breaking a page."""
+"""Reads are counted by the page's beacon: once per reader per article per day, only
+from the page itself, never for bots, never breaking a page."""
 
+import re
 import threading
+from datetime import timedelta
+from html import unescape
 from unittest import mock
 
 import pytest
+import time_machine
 from django.db import DatabaseError, connection
 from django.test import Client
+from django.utils import timezone, translation
 
 from news.models import Article, DailyViews
 from tests.builders import make_article
@@ -23,22 +29,134 @@ def views_of(article, edition="en"):
     return row.count if row else 0
 
 
-def test_article_page_carries_a_beacon_and_a_noscript_fallback(client):
+def reader(number, **extra):
+    """A browser of its own: its own address and user agent."""
+    return Client(
+        REMOTE_ADDR=f"10.0.{number // 250}.{number % 250 + 1}",
+        HTTP_USER_AGENT=f"{BROWSER} r{number}",
+        **extra,
+    )
+
+
+def noscript_src(html):
+    return unescape(re.search(r'<noscript><img class="beacon" src="([^"]+)"', html).group(1))
+
+
+def test_article_page_carries_a_beacon_and_a_signed_noscript_fallback(client):
     article = make_article()
     html = client.get(article.get_absolute_url()).content.decode()
     beacon = f"/en/article/{article.pk}/seen/"
     assert f'data-beacon="{beacon}"' in html
-    assert f'<noscript><img class="beacon" src="{beacon}"' in html
+    assert noscript_src(html).startswith(f"{beacon}?t=")
 
 
 def test_beacon_counts_reads_per_edition(client):
     article = make_article(codes=("en", "ru"))
-    client.post(f"/en/article/{article.pk}/seen/", HTTP_USER_AGENT=BROWSER)
-    client.post(f"/en/article/{article.pk}/seen/", HTTP_USER_AGENT=BROWSER)
-    response = client.get(f"/ru/article/{article.pk}/seen/", HTTP_USER_AGENT=BROWSER)
+    reader(1).post(f"/en/article/{article.pk}/seen/")
+    reader(2).post(f"/en/article/{article.pk}/seen/")
+    with translation.override("ru"):
+        page = reader(3).get(article.get_absolute_url()).content.decode()
+    response = reader(3).get(noscript_src(page))
     assert response["Content-Type"] == "image/gif"
     assert "no-cache" in response["Cache-Control"]
     assert (views_of(article, "en"), views_of(article, "ru")) == (2, 1)
+
+
+def test_five_hundred_beacons_from_one_reader_count_once(settings):
+    article = make_article()
+    one = reader(7)
+    statuses = {one.post(f"/en/article/{article.pk}/seen/").status_code for _ in range(500)}
+    assert views_of(article) == 1
+    assert statuses == {204, 429}  # and past the per-address limit, told to slow down
+
+
+def test_a_reader_counts_again_the_next_day():
+    article = make_article()
+    one = reader(8)
+    one.post(f"/en/article/{article.pk}/seen/")
+    with time_machine.travel(timezone.now() + timedelta(days=1)):
+        one.post(f"/en/article/{article.pk}/seen/")
+    assert sum(row.count for row in DailyViews.objects.filter(article=article)) == 2
+
+
+def test_the_per_address_limit_answers_429_with_retry_after(settings):
+    settings.VIEW_BEACONS_PER_MINUTE = 3
+    article = make_article()
+    office = [
+        Client(REMOTE_ADDR="192.0.2.9", HTTP_USER_AGENT=f"{BROWSER} desk{n}") for n in range(5)
+    ]
+    statuses = [desk.post(f"/en/article/{article.pk}/seen/").status_code for desk in office]
+    assert statuses == [204, 204, 204, 429, 429]
+    assert office[4].post(f"/en/article/{article.pk}/seen/")["Retry-After"] == "60"
+    assert views_of(article) == 3
+    assert reader(9).post(f"/en/article/{article.pk}/seen/").status_code == 204  # another address
+
+
+def test_a_get_without_the_page_token_counts_nothing():
+    article = make_article()
+    for url in (
+        f"/en/article/{article.pk}/seen/",
+        f"/en/article/{article.pk}/seen/?t=forged",
+    ):
+        response = reader(10).get(url)
+        assert response["Content-Type"] == "image/gif"
+    assert views_of(article) == 0
+
+
+def test_another_sites_image_counts_nothing_even_with_a_copied_token(client):
+    article = make_article()
+    src = noscript_src(client.get(article.get_absolute_url()).content.decode())
+    for number in range(5):
+        visitor = reader(20 + number, HTTP_SEC_FETCH_SITE="cross-site", HTTP_SEC_FETCH_DEST="image")
+        assert visitor.get(src).status_code == 200
+    cross_post = reader(30, HTTP_SEC_FETCH_SITE="cross-site")
+    cross_post.post(f"/en/article/{article.pk}/seen/")
+    assert views_of(article) == 0
+    reader(31, HTTP_SEC_FETCH_SITE="same-origin").get(src)
+    assert views_of(article) == 1
+
+
+def test_a_token_is_for_one_article_and_edition_and_expires(client, settings):
+    article = make_article(codes=("en", "ru"))
+    other = make_article()
+    src = noscript_src(client.get(article.get_absolute_url()).content.decode())
+    token = src.split("?t=", 1)[1]
+    reader(40).get(f"/en/article/{other.pk}/seen/?t={token}")
+    reader(41).get(f"/ru/article/{article.pk}/seen/?t={token}")
+    assert views_of(other) == views_of(article, "ru") == 0
+    later = timezone.now() + timedelta(seconds=settings.PAGE_CACHE_SECONDS + 15 * 60 + 5)
+    with time_machine.travel(later):
+        reader(42).get(src)
+    assert views_of(article) == 0
+
+
+def test_readers_are_remembered_only_as_keyed_hashes(settings):
+    # A local-memory cache, whose keys can be listed.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    from django.core.cache import cache
+
+    article = make_article()
+    reader(43).post(f"/en/article/{article.pk}/seen/")
+    assert views_of(article) == 1
+    keys = " ".join(cache._cache)
+    assert "seen:" in keys and "beacon-rate:" in keys
+    for raw in ("10.0.0.44", "r43", "Mozilla"):
+        assert raw not in keys
+    values = b" ".join(cache._cache.values())
+    assert b"10.0.0.44" not in values and b"Mozilla" not in values
+
+
+def test_without_a_cache_nothing_is_counted_and_nothing_breaks(settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }
+    article = make_article()
+    assert reader(50).post(f"/en/article/{article.pk}/seen/").status_code == 204
+    assert views_of(article) == 0
 
 
 @pytest.mark.parametrize(
@@ -72,12 +190,15 @@ def test_parallel_reads_are_counted_exactly():
     article = make_article()
     hits, threads = 40, 8
     errors = []
+    numbers = iter(range(hits))
+    lock = threading.Lock()
 
     def read():
         try:
-            browser = Client()
             for _ in range(hits // threads):
-                browser.post(f"/en/article/{article.pk}/seen/", HTTP_USER_AGENT=BROWSER)
+                with lock:
+                    number = next(numbers)
+                reader(number).post(f"/en/article/{article.pk}/seen/")
         except Exception as error:  # noqa: BLE001 - collected and asserted below
             errors.append(error)
         finally:
@@ -106,9 +227,10 @@ def test_parallel_http_hits_on_a_live_server_count_exactly(live_server):
     hits = 64
     start = threading.Barrier(16)
 
-    def hit(_):
+    def hit(number):
+        # 64 distinct readers (by user agent) behind one address, as in an office.
         request = urllib.request.Request(
-            url, data=b"", method="POST", headers={"User-Agent": BROWSER}
+            url, data=b"", method="POST", headers={"User-Agent": f"{BROWSER} r{number}"}
         )
         with urllib.request.urlopen(request, timeout=30) as response:
             return response.status

@@ -2,6 +2,7 @@ from django.contrib import admin
 from modeltranslation.admin import TabbedTranslationAdmin
 from modeltranslation.utils import get_translation_fields
 
+from core.merge import MergeAdminMixin, MergeModelForm
 from core.singleton import SingletonModelAdmin
 from widgets.models import City, Rate, WeatherReading, WidgetSettings
 
@@ -51,5 +52,6 @@ class CityAdmin(TabbedTranslationAdmin):
 
 
 @admin.register(WidgetSettings)
-class WidgetSettingsAdmin(SingletonModelAdmin):
+class WidgetSettingsAdmin(MergeAdminMixin, SingletonModelAdmin):
+    form = MergeModelForm
     fields = ("currencies",)

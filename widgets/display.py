@@ -47,7 +47,7 @@ def _direction(rate, previous, source_change):
 
 
 def _build_rates():
-    codes = WidgetSettings.current().currency_codes
+    codes = WidgetSettings.read().currency_codes
     rates = Rate.objects.for_currencies(codes)
     dates = rates.newest_dates(2)
     if not dates:

@@ -12,6 +12,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext, pgettext
 
 from core import editions
+from core.site import absolute_url
 from news.discovery import hreflang_alternates, w3c
 from news.images import renditions
 from news.models import Category
@@ -55,10 +56,7 @@ def page_meta(context):
     if request is None:  # e.g. a page rendered without its request, when the site is failing
         return {}
     edition = editions.get(translation.get_language())
-    urls = {
-        code: request.build_absolute_uri(url)
-        for code, url in (context.get("edition_urls") or {}).items()
-    }
+    urls = {code: absolute_url(url) for code, url in (context.get("edition_urls") or {}).items()}
     canonical = urls.get(edition.code)
     page_obj = context.get("page_obj")
     alternates = hreflang_alternates(urls)
@@ -69,14 +67,12 @@ def page_meta(context):
 
     article = context.get("article")
     subject = context.get("subject")
-    feeds = [(site_name(), request.build_absolute_uri(reverse("news:feed")))]
+    feeds = [(site_name(), absolute_url(reverse("news:feed")))]
     if isinstance(subject, Category):
         feeds.append(
             (
                 f"{subject.name} | {site_name()}",
-                request.build_absolute_uri(
-                    reverse("news:category-feed", kwargs={"slug": subject.slug})
-                ),
+                absolute_url(reverse("news:category-feed", kwargs={"slug": subject.slug})),
             )
         )
 
@@ -109,7 +105,7 @@ def page_meta(context):
         if article.image:
             url, width, height = share_image(article)
             meta["image"] = {
-                "url": request.build_absolute_uri(url),
+                "url": absolute_url(url),
                 "width": width,
                 "height": height,
                 "alt": article.image_caption or article.title,
@@ -120,17 +116,16 @@ def page_meta(context):
 @register.simple_tag(takes_context=True)
 def article_structured_data(context, article):
     """JSON-LD NewsArticle and BreadcrumbList of an article page, ready for <script>."""
-    request = context["request"]
     edition = editions.get(translation.get_language())
-    url = request.build_absolute_uri(article.get_absolute_url())
+    url = absolute_url(article.get_absolute_url())
     logo, width, height = LOGO
     publisher = {
         "@type": "Organization",
         "name": site_name(),
-        "url": request.build_absolute_uri(reverse("news:home")),
+        "url": absolute_url(reverse("news:home")),
         "logo": {
             "@type": "ImageObject",
-            "url": request.build_absolute_uri(static(logo)),
+            "url": absolute_url(static(logo)),
             "width": width,
             "height": height,
         },
@@ -139,7 +134,7 @@ def article_structured_data(context, article):
         {
             "@type": "Person",
             "name": author.name,
-            "url": request.build_absolute_uri(author.get_absolute_url()),
+            "url": absolute_url(author.get_absolute_url()),
         }
         for author in article.authors.all()
         if author.name
@@ -161,7 +156,7 @@ def article_structured_data(context, article):
         "keywords": [tag.name for tag in article.tags.all() if tag.name],
     }
     if article.image:
-        news_article["image"] = [request.build_absolute_uri(share_image(article)[0])]
+        news_article["image"] = [absolute_url(share_image(article)[0])]
 
     trail = [(gettext("Main Page"), reverse("news:home"))]
     trail += [
@@ -176,7 +171,7 @@ def article_structured_data(context, article):
                 "@type": "ListItem",
                 "position": position,
                 "name": name,
-                "item": request.build_absolute_uri(path),
+                "item": absolute_url(path),
             }
             for position, (name, path) in enumerate(trail, start=1)
         ],

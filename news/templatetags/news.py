@@ -9,6 +9,8 @@ from django.utils.translation import pgettext
 
 from core import editions
 from core.cache import cached
+from core.site import absolute_url
+from news import counting
 from news.models import Article, Category, SiteSettings
 
 register = template.Library()
@@ -32,7 +34,7 @@ def main_navigation():
 @register.simple_tag
 def site_phone():
     """The contact phone editors set in the site settings."""
-    return cached("site:phone", lambda: SiteSettings.current().phone, SITE_WIDE_CACHE_SECONDS)
+    return cached("site:phone", lambda: SiteSettings.read().phone, SITE_WIDE_CACHE_SECONDS)
 
 
 @register.inclusion_tag("includes/popular.html")
@@ -94,8 +96,7 @@ def time_element(moment, format_name="DATETIME_FORMAT"):
 
 @register.inclusion_tag("includes/share.html", takes_context=True)
 def share_links(context, article):
-    request = context["request"]
-    url = quote(request.build_absolute_uri(article.get_absolute_url()), safe="")
+    url = quote(absolute_url(article.get_absolute_url()), safe="")
     title = quote(article.title, safe="")
     return {
         "links": [
@@ -115,3 +116,9 @@ def highlighted(context, text):
     (news.search.highlighter) on the results page; elsewhere `text`, escaped as any other."""
     highlight = context.get("highlight")
     return highlight(text) if highlight else text
+
+
+@register.simple_tag
+def view_token(article):
+    """The signed token that lets this page's <noscript> image count one read."""
+    return counting.view_token(article.pk, translation.get_language())

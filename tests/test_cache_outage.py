@@ -1,0 +1,53 @@
+"""With the cache backend unreachable, every public route still answers, uncached."""
+
+import pytest
+
+from tests.builders import make_article, make_author, make_category, make_tag
+from tests.caching import redis_cache
+from tests.test_feeds import png
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def closed_port(settings):
+    settings.CACHES = redis_cache("redis://127.0.0.1:1/0")  # nothing listens there
+
+
+def test_every_public_route_answers_when_the_cache_is_down(client, closed_port):
+    category = make_category("news")
+    tag = make_tag("senate")
+    author = make_author("adlet")
+    article = make_article(
+        "Still served", category=category, tags=[tag], authors=[author], image=png()
+    )
+    for number in range(21):
+        make_article(f"Filler {number}", category=category)
+    routes = {
+        "/en/": 200,
+        "/en/?page=2": 200,
+        article.get_absolute_url(): 200,
+        f"/en/article/{article.pk}/": 301,
+        "/en/category/news/": 200,
+        "/en/category/news/?page=2": 200,
+        "/en/tag/senate/": 200,
+        "/en/author/adlet/": 200,
+        "/en/search/?q=served": 200,
+        "/en/rss/": 200,
+        "/en/category/news/rss/": 200,
+        "/sitemap.xml": 200,
+        "/sitemap-articles-en.xml": 200,
+        "/sitemap-categories-en.xml": 200,
+        "/news-sitemap.xml": 200,
+        "/news-sitemap-en.xml": 200,
+        "/robots.txt": 200,
+        "/healthz": 200,
+        "/en/no-such-page/": 404,
+    }
+    for url, status in routes.items():
+        response = client.get(url)
+        assert response.status_code == status, url
+    assert "Still served" in client.get(article.get_absolute_url()).content.decode()
+    assert "Still served" in client.get("/en/rss/").content.decode()
+    beacon = client.post(f"/en/article/{article.pk}/seen/", HTTP_USER_AGENT="Mozilla/5.0")
+    assert beacon.status_code == 204
