@@ -9,6 +9,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import condition
 
 from core import editions
+from core.cache import generation
 
 # Feeds and sitemaps may be reused by caches and crawlers for this long.
 MAX_AGE_SECONDS = 300
@@ -45,12 +46,18 @@ def cacheable(scope):
     """Cache-Control public with a short max-age, Last-Modified and ETag, answering 304.
 
     `scope(request, **kwargs)` gives the articles whose freshness decides whether
-    the response changed; it is computed once per request.
+    the response changed; it is computed once per request. The ETag also carries
+    the content generation, which any newsroom save starts anew: renaming a
+    category, tag or author changes what feeds and sitemaps show without
+    touching an article.
     """
 
     def state(request, kwargs):
         if not hasattr(request, "_discovery_freshness"):
-            request._discovery_freshness = freshness(scope(request, **kwargs))
+            request._discovery_freshness = {
+                **freshness(scope(request, **kwargs)),
+                "generation": generation(),
+            }
         return request._discovery_freshness
 
     def last_modified(request, *args, **kwargs):
@@ -58,7 +65,8 @@ def cacheable(scope):
 
     def etag(request, *args, **kwargs):
         current = state(request, kwargs)
-        key = f"{request.get_full_path()}|{current['changed']}|{current['count']}"
+        key = "|".join(str(current[part]) for part in ("changed", "count", "generation"))
+        key = f"{request.get_full_path()}|{key}"
         return hashlib.sha256(key.encode()).hexdigest()[:32]
 
     def decorator(view):
