@@ -11,28 +11,58 @@ from news.models import Article, Author, Category, Tag
 
 _serial = itertools.count(1)
 
+# Default sample text in each edition's own language and script, so a page that
+# shows an English word in the Russian or Chinese edition shows an interface
+# string someone forgot to translate, never test data.
+SAMPLE_WORDS = {
+    "en": {"headline": "Headline", "lead": "Lead of", "body": "Body of",
+           "category": "Category", "tag": "Tag", "author": "Author"},
+    "ru": {"headline": "Заголовок", "lead": "Вводка к", "body": "Текст",
+           "category": "Рубрика", "tag": "Метка", "author": "Автор"},
+    "kk": {"headline": "Тақырып", "lead": "Кіріспе", "body": "Мәтін",
+           "category": "Айдар", "tag": "Белгі", "author": "Автор"},
+    "kk-latn": {"headline": "Taqyryp", "lead": "Kirispe", "body": "Mätin",
+                "category": "Aidar", "tag": "Belgi", "author": "Avtor"},
+    "zh-hans": {"headline": "标题", "lead": "导语", "body": "正文",
+                "category": "栏目", "tag": "标签", "author": "作者"},
+    "kk-arab": {"headline": "تاقىرىپ", "lead": "كىرىسپە", "body": "ٴماتىن",
+                "category": "ايدار", "tag": "بەلگى", "author": "اۆتور"},
+    "uz": {"headline": "Сарлавҳа", "lead": "Кириш", "body": "Матн",
+           "category": "Рукн", "tag": "Белги", "author": "Муаллиф"},
+}  # fmt: skip
 
-def _names(field, text, codes):
-    return {build_localized_fieldname(field, code): f"{text} [{code}]" for code in codes}
+
+def _word(kind, code, given):
+    """The caller's text if given, else the sample word for `kind` in edition `code`."""
+    return given if given is not None else SAMPLE_WORDS[code][kind]
 
 
-def make_category(slug=None, parent=None, codes=editions.CODES, name="Category"):
+def _names(field, kind, text, codes):
+    return {
+        build_localized_fieldname(field, code): f"{_word(kind, code, text)} [{code}]"
+        for code in codes
+    }
+
+
+def make_category(slug=None, parent=None, codes=editions.CODES, name=None):
     slug = slug or f"category-{next(_serial)}"
-    return Category.objects.create(slug=slug, parent=parent, **_names("name", name, codes))
+    return Category.objects.create(
+        slug=slug, parent=parent, **_names("name", "category", name, codes)
+    )
 
 
-def make_tag(slug=None, codes=editions.CODES, name="Tag"):
+def make_tag(slug=None, codes=editions.CODES, name=None):
     slug = slug or f"tag-{next(_serial)}"
-    return Tag.objects.create(slug=slug, **_names("name", name, codes))
+    return Tag.objects.create(slug=slug, **_names("name", "tag", name, codes))
 
 
-def make_author(slug=None, codes=editions.CODES, name="Author"):
+def make_author(slug=None, codes=editions.CODES, name=None):
     slug = slug or f"author-{next(_serial)}"
-    return Author.objects.create(slug=slug, **_names("name", name, codes))
+    return Author.objects.create(slug=slug, **_names("name", "author", name, codes))
 
 
 def make_article(
-    title="Headline",
+    title=None,
     codes=("en",),
     category=None,
     status=Article.Status.PUBLISHED,
@@ -42,13 +72,20 @@ def make_article(
     slug=None,
     **fields,
 ):
-    """An article written in the editions `codes`, published an hour ago by default."""
+    """An article written in the editions `codes`, published an hour ago by default.
+
+    Without `title`, each edition gets a headline in its own language.
+    """
     serial = next(_serial)
     texts = {}
     for code in codes:
-        texts[build_localized_fieldname("title", code)] = f"{title} {serial} [{code}]"
-        texts[build_localized_fieldname("lead", code)] = f"Lead of {title} {serial} [{code}]"
-        texts[build_localized_fieldname("body", code)] = f"<p>Body of {title} {serial} [{code}]</p>"
+        headline = f"{_word('headline', code, title)} {serial}"
+        words = SAMPLE_WORDS[code]
+        texts[build_localized_fieldname("title", code)] = f"{headline} [{code}]"
+        texts[build_localized_fieldname("lead", code)] = f"{words['lead']} {headline} [{code}]"
+        texts[build_localized_fieldname("body", code)] = (
+            f"<p>{words['body']} {headline} [{code}]</p>"
+        )
     texts.update(fields)
     article = Article.objects.create(
         slug=slug or f"headline-{serial}",

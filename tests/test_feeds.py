@@ -163,6 +163,28 @@ def test_unpublishing_an_article_changes_the_etag(client):
     assert titles(feedparser.parse(response.content)) == [keep.title_en]
 
 
+@pytest.mark.parametrize("url", ["/en/rss/", "/en/category/politics/rss/"])
+@pytest.mark.parametrize("renamed", ["category", "tag", "author"])
+def test_renaming_what_an_item_names_changes_the_etag(client, url, renamed):
+    category = make_category("politics", name="Politics")
+    tag, author = make_tag("senate", name="Senate"), make_author("adlet", name="Adlet")
+    make_article(category=category, tags=[tag], authors=[author])
+    _, first = feed(client, url)
+    assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+
+    subject = {"category": category, "tag": tag, "author": author}[renamed]
+    subject.name_en = "Renamed"
+    subject.save()  # as the admin saves it; no article is touched
+
+    response = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert response.status_code == 200
+    assert response["ETag"] != first["ETag"]
+    (item,) = feedparser.parse(response.content).entries
+    shown = [t.term for t in item.tags] + [item.author]
+    assert "Renamed" in shown
+    assert client.get(url, HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 304
+
+
 def build_articles(count, category):
     tag, author = make_tag(), make_author()
     for _ in range(count):

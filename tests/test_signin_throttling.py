@@ -62,13 +62,36 @@ def test_the_address_is_locked_for_every_account(client, editor):
     )
 
 
-def test_the_lockout_ends_after_fifteen_minutes(client, editor):
-    with time_machine.travel("2026-03-02 10:00 +05:00", tick=False) as clock:
+LOCKED_AT = "2026-03-02 10:00 +05:00"
+
+
+@pytest.mark.parametrize(
+    "wait, status",
+    [
+        (timedelta(minutes=14, seconds=59), 429),  # a second before the end: still locked
+        # django-axes counts a failure exactly 15:00.000 old as still in the window,
+        # so the lockout ends the moment after.
+        (timedelta(minutes=15, milliseconds=1), 302),
+        (timedelta(minutes=15, seconds=1), 302),
+    ],
+    ids=["14:59", "15:00.001", "15:01"],
+)
+def test_the_lockout_ends_after_fifteen_minutes(client, editor, wait, status):
+    with time_machine.travel(LOCKED_AT, tick=False) as clock:
         fail(client, 5)
+        clock.shift(wait)
+        assert sign_in(client, password=PASSWORD).status_code == status
+
+
+def test_a_try_during_the_lockout_restarts_it(client, editor):
+    with time_machine.travel(LOCKED_AT, tick=False) as clock:
+        fail(client, 5)
+        clock.shift(timedelta(minutes=14, seconds=59))
         assert sign_in(client, password=PASSWORD).status_code == 429
-        clock.shift(timedelta(minutes=14))
-        assert sign_in(client, password=PASSWORD).status_code == 429  # restarts the lockout
-        clock.shift(timedelta(minutes=16))
+        # Half an hour after the failures, but only 14:59 after the last try.
+        clock.shift(timedelta(minutes=14, seconds=59))
+        assert sign_in(client, password=PASSWORD).status_code == 429
+        clock.shift(timedelta(minutes=15, seconds=1))
         assert sign_in(client, password=PASSWORD).status_code == 302
 
 

@@ -222,6 +222,32 @@ def test_sitemaps_answer_conditional_get(client, url):
     assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 200
 
 
+@pytest.mark.parametrize("kind", ["categories", "tags", "authors"])
+def test_renaming_a_subject_changes_its_sitemaps_etag(client, kind):
+    category = make_category("politics", codes=("en",))
+    tag, author = make_tag("senate", codes=("en",)), make_author("adlet", codes=("en",))
+    make_article(codes=("en", "ru"), category=category, tags=[tag], authors=[author])
+    url = f"/sitemap-{kind}-en.xml"
+    first = client.get(url)
+    assert first.status_code == 200
+    assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+
+    # Renamed: a new address, and a name in a second edition (a new alternate).
+    subject = {"categories": category, "tags": tag, "authors": author}[kind]
+    subject.slug = "renamed"
+    subject.name_ru = "Переименовано"
+    subject.save()
+
+    response = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert response.status_code == 200
+    assert response["ETag"] != first["ETag"]
+    document = etree.fromstring(response.content)
+    (location,) = locs(document)
+    prefix = {"categories": "category", "tags": "tag", "authors": "author"}[kind]
+    assert path(location) == f"/en/{prefix}/renamed/"
+    assert set(alternates(entry(document, location))) == {"en", "ru", "x-default"}
+
+
 @pytest.mark.parametrize(
     "url",
     [

@@ -201,9 +201,25 @@ def test_a_bad_date_is_a_clear_error():
         fetch_rates("--date", "2026-13-01")
 
 
-def test_a_date_beyond_tomorrow_is_refused():
-    with pytest.raises(CommandError, match="is in the future"):
-        fetch_rates("--date", "2026-12-25")
+def test_tomorrow_is_fetched_as_the_bank_publishes_it_a_day_ahead(feed):
+    fetch_rates("--date", "2026-11-26")  # today is 25 November in Almaty
+    assert [r["query"]["fdate"] for r in feed.requests] == [["26.11.2026"]]
+
+
+def test_a_date_beyond_tomorrow_is_refused(feed):
+    # The first day beyond tomorrow: the boundary itself, not a date far ahead.
+    with pytest.raises(
+        CommandError, match=r"^--date 2026-11-27 is in the future; no rates exist yet$"
+    ):
+        fetch_rates("--date", "2026-11-27")
+    assert feed.requests == []
+
+
+def test_tomorrow_is_counted_in_almatys_zone(feed):
+    # 00:30 on 26 November in Almaty is still 25 November in UTC.
+    with time_machine.travel(datetime(2026, 11, 26, 0, 30, tzinfo=ZoneInfo("Asia/Almaty"))):
+        fetch_rates("--date", "2026-11-27")
+    assert [r["query"]["fdate"] for r in feed.requests] == [["27.11.2026"]]
 
 
 def run_manage(*args, **env):
