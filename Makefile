@@ -7,7 +7,7 @@ INSTALLED := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install setup run test lint format messages clean bench
+.PHONY: install setup run test lint format messages clean bench mutate
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -66,6 +66,24 @@ bench: $(INSTALLED) .secret_key
 	$(MANAGE) load_demo
 	$(MANAGE) generate_articles --up-to $(BENCH_ARTICLES) --seed 1 --defer-search-indexes
 	REDIS_URL=$(BENCH_REDIS) $(MANAGE) benchmark
+
+# Mutation testing of the caching, invalidation, view-counting and widget code
+# ([tool.mutmut] in pyproject.toml; docs/testing.md, "Mutation testing"). Not part
+# of `make test` or CI. mutmut stays out of the project's dependencies: it is
+# installed here, once. One child at a time: mutants share the test cache files and
+# the Redis database, and the machine's cores are few. Needs Redis at REDIS_TEST_URL
+# for the Redis half of the cache tests (they skip without it).
+MUTMUT := $(BIN)/mutmut
+MUTMUT_CHILDREN ?= 1
+$(MUTMUT): | $(INSTALLED)
+	$(BIN)/python -m pip install --quiet 'mutmut>=3.8,<4'
+
+mutate: $(INSTALLED) .secret_key $(MUTMUT)
+	$(MANAGE) compile_translations
+	$(MANAGE) collectstatic --noinput --verbosity 0
+	rm -rf mutants
+	$(MUTMUT) run --max-children $(MUTMUT_CHILDREN)
+	$(MUTMUT) results
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .
