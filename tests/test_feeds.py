@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 import feedparser
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -203,3 +204,16 @@ def test_feed_queries_do_not_grow_with_the_number_of_articles(client, url):
         counts.append(len(queries))
     assert counts[0] == counts[1]
     assert counts[1] <= 6
+
+
+def test_image_lengths_are_remembered_for_a_day_not_read_on_every_request(client):
+    article = make_article(image=png())
+    size = article.image.size
+    feed(client, "/en/rss/")
+    # Gone from storage: a feed that still names its length did not ask the disk again.
+    article.image.storage.delete(article.image.name)
+    parsed, _ = feed(client, "/en/rss/")
+    assert parsed.entries[0].enclosures[0].length == str(size)
+    with time_machine.travel(timezone.now() + timedelta(days=1, seconds=5)):
+        parsed, _ = feed(client, "/en/rss/")
+    assert parsed.entries[0].enclosures[0].length == "0"

@@ -114,3 +114,15 @@ def test_junk_query_strings_share_the_cached_page(client):
         response = client.get(article.get_absolute_url() + "?utm_source=x&fbclid=123")
     assert response.status_code == 200
     assert len(queries) == 0
+
+
+def test_connecting_the_invalidation_signals_again_keeps_edits_showing(client):
+    # AppConfig.ready may run more than once (test runners, management commands).
+    from core import signals
+
+    signals.connect()
+    article = make_article("Before")
+    assert "Before" in warm(client, article.get_absolute_url())
+    article.title_en = "After the edit"
+    article.save()
+    assert "After the edit" in client.get(article.get_absolute_url()).content.decode()

@@ -3,9 +3,11 @@ from the page itself, never for bots, never breaking a page."""
 
 import re
 import threading
-from datetime import timedelta
+import time
+from datetime import datetime, timedelta
 from html import unescape
 from unittest import mock
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -70,6 +72,17 @@ def test_five_hundred_beacons_from_one_reader_count_once(settings):
     assert statuses == {204, 429}  # and past the per-address limit, told to slow down
 
 
+def test_a_reader_is_not_counted_again_later_the_same_day():
+    article = make_article()
+    one = reader(11)
+    morning = datetime(2026, 11, 25, 9, 0, tzinfo=ZoneInfo("Asia/Almaty"))
+    with time_machine.travel(morning):
+        one.post(f"/en/article/{article.pk}/seen/")
+    with time_machine.travel(morning + timedelta(hours=14)):
+        one.post(f"/en/article/{article.pk}/seen/")
+    assert views_of(article) == 1
+
+
 def test_a_reader_counts_again_the_next_day():
     article = make_article()
     one = reader(8)
@@ -124,10 +137,13 @@ def test_a_token_is_for_one_article_and_edition_and_expires(client, settings):
     reader(40).get(f"/en/article/{other.pk}/seen/?t={token}")
     reader(41).get(f"/ru/article/{article.pk}/seen/?t={token}")
     assert views_of(other) == views_of(article, "ru") == 0
-    later = timezone.now() + timedelta(seconds=settings.PAGE_CACHE_SECONDS + 15 * 60 + 5)
-    with time_machine.travel(later):
+    lifetime = timedelta(seconds=settings.PAGE_CACHE_SECONDS + 15 * 60)
+    with time_machine.travel(timezone.now() + lifetime + timedelta(seconds=5)):
         reader(42).get(src)
     assert views_of(article) == 0
+    with time_machine.travel(timezone.now() + lifetime - timedelta(seconds=5)):
+        reader(42).get(src)
+    assert views_of(article) == 1
 
 
 def test_readers_are_remembered_only_as_keyed_hashes(settings):
@@ -145,6 +161,11 @@ def test_readers_are_remembered_only_as_keyed_hashes(settings):
         assert raw not in keys
     values = b" ".join(cache._cache.values())
     assert b"10.0.0.44" not in values and b"Mozilla" not in values
+    # ...and forgotten within a day.
+    seen = [key for key in cache._cache if "seen:" in key]
+    expiries = [cache._expire_info[key] for key in seen]
+    assert seen and None not in expiries
+    assert max(expiries) <= time.time() + 24 * 3600
 
 
 def test_without_a_cache_nothing_is_counted_and_nothing_breaks(settings):

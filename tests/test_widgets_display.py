@@ -86,6 +86,19 @@ def test_rates_show_the_reference_pairs_in_the_configured_order(client):
     assert "gbp/kzt" not in html
 
 
+def test_rates_read_as_the_reference_writes_them(client):
+    # Two places from 1 up, four below, no trailing zeros and no bare point.
+    for code, rate in [("USD", "448.0000"), ("EUR", "482.1670"), ("RUB", "1.2345")]:
+        make_rate(code, rate)
+    make_rate("CNY", "0.0372")
+    html = squeeze(header(client))
+    for pair, shown in [("usd", "448"), ("eur", "482.17"), ("rub", "1.23"), ("cny", "0.0372")]:
+        assert (
+            f'<span class="pair" dir="ltr">{pair}/kzt</span> '
+            f'<bdi class="rate" dir="ltr">{shown}</bdi>'
+        ) in html
+
+
 def test_the_change_against_the_previous_rate_date_reads_without_colour(client):
     yesterday = TODAY - timedelta(days=1)
     make_rate("USD", "446.7", yesterday)

@@ -32,8 +32,8 @@ def invalidate():
 def format_rate(rate):
     """447.9000 -> '447.9', 5.5400 -> '5.54', 0.0372 -> '0.0372' (as the reference shows)."""
     places = Decimal("0.01") if rate >= 1 else Decimal("0.0001")
-    text = format(rate.quantize(places), "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    # Quantized to places, the text always has a decimal point to strip back to.
+    return format(rate.quantize(places), "f").rstrip("0").rstrip(".")
 
 
 def _direction(rate, previous, source_change):
