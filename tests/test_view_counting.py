@@ -4,7 +4,7 @@ from the page itself, never for bots, never breaking a page."""
 import re
 import threading
 import time
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from html import unescape
 from unittest import mock
 from zoneinfo import ZoneInfo
@@ -81,6 +81,33 @@ def test_a_reader_is_not_counted_again_later_the_same_day():
     with time_machine.travel(morning + timedelta(hours=14)):
         one.post(f"/en/article/{article.pk}/seen/")
     assert views_of(article) == 1
+
+
+def test_each_article_a_reader_opens_counts():
+    first, second = make_article(), make_article()
+    one = reader(12)
+    for article in (first, second):
+        one.post(f"/en/article/{article.pk}/seen/")
+    assert (views_of(first), views_of(second)) == (1, 1)
+
+
+def test_readers_with_the_same_browser_at_other_addresses_count_apart():
+    article = make_article()
+    for address in ("10.1.0.1", "10.1.0.2"):
+        Client(REMOTE_ADDR=address, HTTP_USER_AGENT=BROWSER).post(f"/en/article/{article.pk}/seen/")
+    assert views_of(article) == 2
+
+
+def test_a_read_after_midnight_counts_for_the_new_day():
+    article = make_article()
+    one = reader(13)
+    late = datetime(2026, 11, 25, 23, 50, tzinfo=ZoneInfo("Asia/Almaty"))
+    with time_machine.travel(late):
+        one.post(f"/en/article/{article.pk}/seen/")
+    with time_machine.travel(late + timedelta(minutes=20)):
+        one.post(f"/en/article/{article.pk}/seen/")
+    days = DailyViews.objects.filter(article=article).values_list("date", "count")
+    assert sorted(days) == [(date(2026, 11, 25), 1), (date(2026, 11, 26), 1)]
 
 
 def test_a_reader_counts_again_the_next_day():
