@@ -71,15 +71,19 @@ def add(key, value, timeout):
 def hits(key, period):
     """How many times `hits` was called for `key` in the current `period` seconds window.
 
-    None when the cache is unreachable. The window starts at the first hit.
+    None when the cache is unreachable. Windows are fixed slices of the clock: the
+    file cache's incr() renews an entry's expiry, so a window that started at the
+    first hit would stretch for as long as the hits kept coming.
     """
+    window_key = f"{key}:{int(time.time() // period)}"
 
     def count():
-        cache.add(key, 0, period)
+        if cache.add(window_key, 1, period):
+            return 1
         try:
-            return cache.incr(key)
-        except ValueError:  # expired between add and incr: a new window
-            cache.add(key, 1, period)
+            return cache.incr(window_key)
+        except ValueError:  # evicted between add and incr: count afresh
+            cache.add(window_key, 1, period)
             return 1
 
     return _quietly(count)

@@ -73,10 +73,10 @@ def test_five_hundred_beacons_from_one_reader_count_once(settings):
 
 
 def test_a_reader_is_not_counted_again_later_the_same_day():
-    article = make_article()
     one = reader(11)
     morning = datetime(2026, 11, 25, 9, 0, tzinfo=ZoneInfo("Asia/Almaty"))
     with time_machine.travel(morning):
+        article = make_article()
         one.post(f"/en/article/{article.pk}/seen/")
     with time_machine.travel(morning + timedelta(hours=14)):
         one.post(f"/en/article/{article.pk}/seen/")
@@ -99,14 +99,14 @@ def test_readers_with_the_same_browser_at_other_addresses_count_apart():
 
 
 def test_a_read_after_midnight_counts_for_the_new_day():
-    article = make_article()
     one = reader(13)
     late = datetime(2026, 11, 25, 23, 50, tzinfo=ZoneInfo("Asia/Almaty"))
     with time_machine.travel(late):
+        article = make_article()
         one.post(f"/en/article/{article.pk}/seen/")
     with time_machine.travel(late + timedelta(minutes=20)):
         one.post(f"/en/article/{article.pk}/seen/")
-    days = DailyViews.objects.filter(article=article).values_list("date", "count")
+    days = DailyViews.objects.filter(article=article).values_list("day", "count")
     assert sorted(days) == [(date(2026, 11, 25), 1), (date(2026, 11, 26), 1)]
 
 
@@ -130,6 +130,40 @@ def test_the_per_address_limit_answers_429_with_retry_after(settings):
     assert office[4].post(f"/en/article/{article.pk}/seen/")["Retry-After"] == "60"
     assert views_of(article) == 3
     assert reader(9).post(f"/en/article/{article.pk}/seen/").status_code == 204  # another address
+
+
+def test_the_per_address_limit_ends_after_a_minute(settings):
+    settings.VIEW_BEACONS_PER_MINUTE = 1
+    first, second = make_article(), make_article()
+    start = timezone.now().replace(second=0, microsecond=0) + timedelta(minutes=1)
+    with time_machine.travel(start):
+        assert reader(14).post(f"/en/article/{first.pk}/seen/").status_code == 204
+        assert reader(14).post(f"/en/article/{second.pk}/seen/").status_code == 429
+    with time_machine.travel(start + timedelta(seconds=61)):
+        assert reader(14).post(f"/en/article/{second.pk}/seen/").status_code == 204
+    assert (views_of(first), views_of(second)) == (1, 1)
+
+
+def test_a_count_evicted_mid_beacon_starts_afresh(settings):
+    settings.VIEW_BEACONS_PER_MINUTE = 1
+    from django.core.cache import cache
+
+    article = make_article()
+    real_incr = cache.incr
+
+    def window_ends_first(key, *args, **kwargs):
+        cache.delete(key)  # the count is evicted between the check and the increment
+        return real_incr(key, *args, **kwargs)
+
+    start = timezone.now().replace(second=0, microsecond=0) + timedelta(minutes=1)
+    beacon = f"/en/article/{article.pk}/seen/"
+    with time_machine.travel(start):
+        assert reader(15).post(beacon).status_code == 204
+        with mock.patch.object(cache, "incr", window_ends_first):
+            assert reader(15).post(beacon).status_code == 204  # counted afresh
+        assert reader(15).post(beacon).status_code == 429
+    with time_machine.travel(start + timedelta(seconds=61)):
+        assert reader(15).post(beacon).status_code == 204
 
 
 def test_a_get_without_the_page_token_counts_nothing():
