@@ -75,7 +75,7 @@ def hits(key, period):
     file cache's incr() renews an entry's expiry, so a window that started at the
     first hit would stretch for as long as the hits kept coming.
     """
-    window_key = f"{key}:{int(time.time() // period)}"
+    window_key = f"{key}:{time.time() // period}"
 
     def count():
         if cache.add(window_key, 1, period):
