@@ -252,6 +252,12 @@ def test_bots_are_not_counted(client, agent):
     assert views_of(article) == 0
 
 
+def test_a_beacon_without_any_user_agent_is_not_counted(client):
+    article = make_article()
+    assert client.post(f"/en/article/{article.pk}/seen/").status_code == 204
+    assert views_of(article) == 0
+
+
 def test_unpublished_or_missing_articles_are_not_counted(client):
     draft = make_article(status=Article.Status.DRAFT)
     client.post(f"/en/article/{draft.pk}/seen/", HTTP_USER_AGENT=BROWSER)
