@@ -84,6 +84,7 @@ mutate: $(INSTALLED) .secret_key $(MUTMUT)
 	rm -rf mutants
 	$(MUTMUT) run --max-children $(MUTMUT_CHILDREN)
 	$(MUTMUT) results
+	$(BIN)/python scripts/mutation_report.py
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .
