@@ -217,3 +217,11 @@ def test_image_lengths_are_remembered_for_a_day_not_read_on_every_request(client
     with time_machine.travel(timezone.now() + timedelta(days=1, seconds=5)):
         parsed, _ = feed(client, "/en/rss/")
     assert parsed.entries[0].enclosures[0].length == "0"
+
+
+def test_last_modified_stays_put_while_nothing_changes(client, settings):
+    make_article()
+    first = client.get("/en/rss/")["Last-Modified"]
+    later = timezone.now() + timedelta(seconds=settings.PAGE_CACHE_SECONDS + 60)
+    with time_machine.travel(later):
+        assert client.get("/en/rss/")["Last-Modified"] == first

@@ -126,3 +126,12 @@ def test_connecting_the_invalidation_signals_again_keeps_edits_showing(client):
     article.title_en = "After the edit"
     article.save()
     assert "After the edit" in client.get(article.get_absolute_url()).content.decode()
+
+
+def test_a_head_request_is_answered_from_the_cached_page(client, settings):
+    article = make_article()
+    warm(client, article.get_absolute_url())
+    with CaptureQueriesContext(connection) as queries:
+        response = client.head(article.get_absolute_url())
+    assert response.status_code == 200 and len(queries) == 0
+    assert f"max-age={settings.PAGE_CACHE_SECONDS}" in response["Cache-Control"]
