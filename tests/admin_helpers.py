@@ -1,5 +1,8 @@
 """Users in the newsroom's roles and form data for the article admin, for admin tests."""
 
+import importlib
+
+from django.apps import apps as django_apps
 from django.contrib.auth.models import Group, User
 from django.urls import reverse
 from django.utils import timezone
@@ -17,8 +20,22 @@ def make_staff(group_name, username=None):
     )
     user.is_staff = True
     user.save()
-    user.groups.add(Group.objects.get(name=group_name))
+    user.groups.add(newsroom_group(group_name))
     return user
+
+
+def newsroom_group(name):
+    """The group migration news 0003 made; made again after a live-server test, whose
+    flush of the database removed what migrations had written."""
+    if not Group.objects.filter(name=name).exists():
+        news = django_apps.get_app_config("news")
+        models_module = news.models_module  # the migration's function resets it
+        try:
+            groups = importlib.import_module("news.migrations.0003_newsroom_groups")
+            groups.create_groups(django_apps, None)
+        finally:
+            news.models_module = models_module
+    return Group.objects.get(name=name)
 
 
 def add_url():

@@ -8,7 +8,7 @@ from tests.builders import make_article
 pytestmark = pytest.mark.browser
 
 
-def test_switcher_on_an_article_leads_to_the_same_article_or_to_the_edition_home(
+def test_switcher_on_an_article_leads_to_the_same_article_or_marks_the_edition_missing(
     page, site, newsroom
 ):
     only_two = make_article("Bilateral talks", codes=("en", "ru"), category=newsroom.news)
@@ -19,9 +19,12 @@ def test_switcher_on_an_article_leads_to_the_same_article_or_to_the_edition_home
     assert page.locator("h1").inner_text() == only_two.title_ru
     assert page.locator("html").get_attribute("lang") == "ru"
 
-    # Not written in Chinese: the switcher leads to the Chinese home page.
-    page.locator(".switcher a[hreflang=zh-Hans]").click()
-    assert page.url == f"{site}/zh-hans/"
+    # Not written in Chinese: the switcher says so instead of linking anywhere.
+    assert page.locator(".switcher a[hreflang=zh-Hans]").count() == 0
+    unavailable = page.locator(".switcher .unavailable", has_text="中文")
+    assert unavailable.is_visible()
+    assert unavailable.get_attribute("title") == "Нет в этом издании"  # the reader's language
+    page.goto(f"{site}/zh-hans/")
     assert page.locator("html").get_attribute("lang") == "zh-Hans"
 
     # From there to an article that has every edition, and across to kk-arab.

@@ -27,7 +27,7 @@ def texts(page, selector):
 def journey(newsroom):
     """Related news by shared tags and a popular list with distinct read counts."""
     lead, (first, second, third, fourth) = newsroom.lead, newsroom.others
-    # Two shared tags rank `second` above the articles sharing only "senate".
+    # A second shared tag changes nothing: related news are newest first.
     japan = make_tag("japan", name="Japan")
     lead.tags.add(japan)
     second.tags.add(japan)
@@ -37,8 +37,9 @@ def journey(newsroom):
     reads = {third: 9, lead: 7, first: 5, fourth: 3, second: 1}
     for article, count in reads.items():
         DailyViews.objects.filter(article=article, edition="en").update(count=count)
-    newsroom.related = [second, fourth, third, first]  # most shared tags, then newest
-    newsroom.popular = list(reads)
+    newsroom.related = [fourth, third, second, first]  # newest first
+    # Popular leaves out the article being read (the lead).
+    newsroom.popular = [article for article in reads if article != lead]
     return newsroom
 
 
