@@ -91,7 +91,9 @@ def members(archive):
 @pytest.fixture
 def target(tmp_path):
     """Environment for a process working on a brand-new database of the test database's kind."""
-    env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL",)}
+    # The restored site is a database of its own: no shared cache, and no read replica
+    # (CI's replica streams the test database, not this one).
+    env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "DATABASE_REPLICA_URL")}
     env["MEDIA_ROOT"] = str(tmp_path / "restored-media")
     if connection.vendor == "sqlite":
         env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'restored.sqlite3'}"

@@ -40,8 +40,10 @@ class Site:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.log = tmp_path / "access.log"
+        # A SQLite site of its own: no read replica (CI's streams another database).
+        inherited = {k: v for k, v in os.environ.items() if k != "DATABASE_REPLICA_URL"}
         self.env = {
-            **os.environ,
+            **inherited,
             "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
             "CACHE_DIR": str(tmp_path / "cache"),
             "REDIS_URL": redis_url,
