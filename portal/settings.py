@@ -91,6 +91,8 @@ INSTALLED_APPS = [
     "core",
     "news",
     "widgets",
+    # Live coverage: timestamped entries under an article (above news: imports it).
+    "live",
     # Presence, save notices and autosave in the article form (own app label:
     # its rows never touch the readers' content generation).
     "coediting",
@@ -381,3 +383,7 @@ WIDGETS_HTTP_BACKOFF_SECONDS = envint("WIDGETS_HTTP_BACKOFF_MS", 1000) / 1000
 # once (they change the content generation); a scheduled article appears
 # within this many seconds of its publish time.
 PAGE_CACHE_SECONDS = envint("PAGE_CACHE_SECONDS", 60)
+# How often a live article's page asks for new entries, and how long a CDN or
+# browser may keep the answer (the feed also answers If-None-Match with 304).
+LIVE_POLL_SECONDS = envint("LIVE_POLL_SECONDS", 30)
+LIVE_FEED_MAX_AGE = envint("LIVE_FEED_MAX_AGE", 10)

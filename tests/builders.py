@@ -97,3 +97,32 @@ def make_article(
     article.tags.set(tags)
     article.authors.set(authors)
     return article
+
+
+def make_live_coverage(article=None, started_at=None, ended_at=None):
+    """Live coverage of `article` (a new English one by default), started ten minutes ago."""
+    from live.models import LiveCoverage
+
+    return LiveCoverage.objects.create(
+        article=article or make_article(),
+        started_at=started_at or timezone.now() - timedelta(minutes=10),
+        ended_at=ended_at,
+    )
+
+
+def make_live_entry(coverage, text=None, codes=("en",), published_at=None, **fields):
+    """An entry of `coverage` with text in the editions `codes`, written a minute ago."""
+    from live.models import LiveEntry
+
+    serial = next(_serial)
+    texts = {
+        build_localized_fieldname(
+            "text", code
+        ): f"<p>{_word('body', code, text)} {serial} [{code}]</p>"
+        for code in codes
+    }
+    return LiveEntry.objects.create(
+        coverage=coverage,
+        published_at=published_at or timezone.now() - timedelta(minutes=1),
+        **{**texts, **fields},
+    )

@@ -1,0 +1,8 @@
+from modeltranslation.translator import TranslationOptions, register
+
+from live.models import LiveEntry
+
+
+@register(LiveEntry)
+class LiveEntryTranslation(TranslationOptions):
+    fields = ("text", "image_alt")
