@@ -2,15 +2,20 @@
 ends and polling stops; without JavaScript every entry is on the page. Screenshots
 of a live article at phone and desktop width, in English and Arabic-script Kazakh."""
 
+import json
+import subprocess
 import time
 from datetime import timedelta
 from urllib.parse import urlsplit
 
 import pytest
+from django.conf import settings
 from django.utils import timezone, translation
 
 from live.models import LiveEntry
-from tests.browser.conftest import DESKTOP, PHONE, jpeg
+from tests.browser.conftest import DESKTOP, PHONE, jpeg, unavailable
+from tests.browser.test_accessibility import AXE, BLOCKING, RUN_AXE
+from tests.browser.test_html_valid import vnu_command
 from tests.builders import make_live_coverage
 
 pytestmark = pytest.mark.browser
@@ -140,3 +145,35 @@ def test_a_live_article_fits_phone_and_desktop_and_is_photographed(
         name = screenshots_dir / f"{code}-live-article-{width}.png"
         page.screenshot(path=name, full_page=True)
         assert name.stat().st_size > 0
+
+
+@pytest.mark.parametrize("code", ["en", "kk-arab"])
+def test_a_live_article_is_valid_html_and_has_no_serious_accessibility_problems(
+    open_page, site, live_story, tmp_path, code
+):
+    if not AXE.is_file():
+        unavailable(f"no {AXE.relative_to(settings.BASE_DIR)}: run `npm ci --ignore-scripts`")
+    entry = live_story.entries.order_by("-published_at").first()
+    entry.image = jpeg("flood.jpg", (640, 360))
+    entry.image_alt_en = entry.image_alt_kk_arab = "Flooded street"
+    entry.save()
+    # The page as it is while coverage runs, and after it ended (no label, no script).
+    for state in ("running", "ended"):
+        if state == "ended":
+            live_story.ended_at = timezone.now()
+            live_story.save()
+        page = open_page(bypass_csp=True)  # only to inject axe, as test_accessibility does
+        response = page.goto(url_of(site, live_story, code))
+        assert response.status == 200
+        html_file = tmp_path / f"{code}-{state}.html"
+        html_file.write_bytes(response.body())
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate(RUN_AXE)
+        assert result["rules"] > 20
+        serious = [v for v in result["violations"] if v["impact"] in BLOCKING]
+        assert serious == [], (state, serious)
+        checked = subprocess.run(
+            [*vnu_command(), str(html_file)], capture_output=True, text=True, timeout=120
+        )
+        messages = json.loads(checked.stdout)["messages"]
+        assert [m for m in messages if m.get("type") != "info"] == [], (state, messages)
