@@ -20,11 +20,11 @@ from live.models import TEXT_FIELDS, LiveCoverage, LiveEntry
 class LiveEntryInline(TranslationStackedInline):
     model = LiveEntry
     extra = 1
-    fields = ("published_at", "text", "image", "image_alt")
+    fields = ("published_at", "body", "image", "image_alt")
     ordering = ("-published_at", "-pk")
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
-        if db_field.name == "text" or db_field.name in TEXT_FIELDS:
+        if db_field.name == "body" or db_field.name in TEXT_FIELDS:
             kwargs["widget"] = forms.Textarea(attrs={"rows": 4, "cols": 80})
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 

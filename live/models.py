@@ -6,6 +6,7 @@ article body's allow-list and its image goes through the same cleaning and
 renditions as an article's lead image.
 """
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -86,7 +87,7 @@ NEWEST_FIRST = ("-published_at", "-pk")
 
 
 class LiveEntry(EditionContent):
-    edition_fields = ("text",)
+    edition_fields = ("body",)
 
     coverage = models.ForeignKey(
         LiveCoverage,
@@ -95,7 +96,8 @@ class LiveEntry(EditionContent):
         on_delete=models.CASCADE,
     )
     published_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
-    text = models.TextField(
+    # Not "text": EditionContent.text(name, code) reads translated fields.
+    body = models.TextField(
         _("text"),
         blank=True,
         help_text=_("A few sentences; links and emphasis as in an article body."),
@@ -123,11 +125,18 @@ class LiveEntry(EditionContent):
         verbose_name_plural = _("live entries")
         ordering = list(NEWEST_FIRST)
 
+    def clean(self):
+        # Without text in any edition an entry would show nowhere: say so instead.
+        if not any(getattr(self, name) for name in TEXT_FIELDS):
+            raise ValidationError(
+                _("Write the entry’s text in at least one edition."), code="no_text"
+            )
+
     def __str__(self):
         return date_format(timezone.localtime(self.published_at), "DATETIME_FORMAT")
 
 
-TEXT_FIELDS = tuple(build_localized_fieldname("text", code) for code in editions.CODES)
+TEXT_FIELDS = tuple(build_localized_fieldname("body", code) for code in editions.CODES)
 
 
 def sanitize_entry(sender, instance, **kwargs):

@@ -5,4 +5,4 @@ from live.models import LiveEntry
 
 @register(LiveEntry)
 class LiveEntryTranslation(TranslationOptions):
-    fields = ("text", "image_alt")
+    fields = ("body", "image_alt")

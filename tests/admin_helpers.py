@@ -30,11 +30,18 @@ def newsroom_group(name):
     if not Group.objects.filter(name=name).exists():
         news = django_apps.get_app_config("news")
         models_module = news.models_module  # the migration's function resets it
+        live = django_apps.get_app_config("live")
+        live_models = live.models_module
         try:
             groups = importlib.import_module("news.migrations.0003_newsroom_groups")
             groups.create_groups(django_apps, None)
+            # Live coverage's permissions for the same groups (live migration 0002).
+            importlib.import_module("live.migrations.0002_newsroom_permissions").grant(
+                django_apps, None
+            )
         finally:
             news.models_module = models_module
+            live.models_module = live_models
     return Group.objects.get(name=name)
 
 

@@ -117,7 +117,7 @@ def make_live_entry(coverage, text=None, codes=("en",), published_at=None, **fie
     serial = next(_serial)
     texts = {
         build_localized_fieldname(
-            "text", code
+            "body", code
         ): f"<p>{_word('body', code, text)} {serial} [{code}]</p>"
         for code in codes
     }

@@ -74,13 +74,13 @@ def test_an_editor_starts_coverage_and_the_entry_shows_on_the_cached_page_at_onc
         add_url(),
         coverage_form(
             article,
-            entries=[{"text_en": "<p>The dam holds<script>alert(1)</script></p>", "text_ru": ""}],
+            entries=[{"body_en": "<p>The dam holds<script>alert(1)</script></p>", "body_ru": ""}],
         ),
     )
     assert response.status_code == 302, response.content.decode()[:3000]
     entry = LiveEntry.objects.get()
     assert entry.coverage.article == article
-    assert entry.text_en == "<p>The dam holds</p>"
+    assert entry.body_en == "<p>The dam holds</p>"
     html = anonymous.get(article.get_absolute_url()).content.decode()
     assert "The dam holds" in html and "live-label" in html
 
@@ -88,18 +88,18 @@ def test_an_editor_starts_coverage_and_the_entry_shows_on_the_cached_page_at_onc
 def test_an_editor_adds_an_entry_to_running_coverage(client, editor):
     coverage = make_live_coverage()
     old = make_live_entry(coverage, "Earlier")
-    existing = [{"id": old.pk, "coverage": coverage.pk, "text_en": old.text_en}]
+    existing = [{"id": old.pk, "coverage": coverage.pk, "body_en": old.body_en}]
     response = client.post(
         change_url(coverage),
         coverage_form(
             coverage.article,
             started_at=coverage.started_at,
             existing=existing,
-            entries=[{"text_en": "<p>Later</p>"}],
+            entries=[{"body_en": "<p>Later</p>"}],
         ),
     )
     assert response.status_code == 302
-    assert [e.text_en for e in coverage.entries.all()] == ["<p>Later</p>", old.text_en]
+    assert [e.body_en for e in coverage.entries.all()] == ["<p>Later</p>", old.body_en]
 
 
 def test_an_entry_image_is_cleaned_and_gets_renditions(client, editor, settings):
@@ -108,7 +108,7 @@ def test_an_entry_image_is_cleaned_and_gets_renditions(client, editor, settings)
     response = client.post(
         add_url(),
         coverage_form(
-            article, entries=[{"text_en": "<p>Photo</p>", "image": photo, "image_alt_en": "Dam"}]
+            article, entries=[{"body_en": "<p>Photo</p>", "image": photo, "image_alt_en": "Dam"}]
         ),
     )
     assert response.status_code == 302
@@ -123,12 +123,26 @@ def test_a_file_that_is_not_an_image_is_a_form_error(client, editor, settings):
     article = make_article()
     notes = SimpleUploadedFile("notes.jpg", b"not a picture\n" * 100, "image/jpeg")
     response = client.post(
-        add_url(), coverage_form(article, entries=[{"text_en": "<p>x</p>", "image": notes}])
+        add_url(), coverage_form(article, entries=[{"body_en": "<p>x</p>", "image": notes}])
     )
     assert response.status_code == 200
     assert "valid image" in response.content.decode()
     assert not LiveCoverage.objects.exists() and not LiveEntry.objects.exists()
     assert not Path(settings.MEDIA_ROOT).exists() or not any(Path(settings.MEDIA_ROOT).rglob("*.*"))
+
+
+def test_an_entry_in_one_edition_only_is_fine_but_one_without_any_text_is_refused(client, editor):
+    article = make_article(codes=("en", "kk-arab"))
+    photo = SimpleUploadedFile("photo.jpg", picture_bytes((300, 200)), "image/jpeg")
+    response = client.post(add_url(), coverage_form(article, entries=[{"image": photo}]))
+    assert response.status_code == 200
+    assert "at least one edition" in response.content.decode()
+    assert not LiveEntry.objects.exists()
+    response = client.post(
+        add_url(), coverage_form(article, entries=[{"body_kk_arab": "<p>بوگەت توتىپ تۇر.</p>"}])
+    )
+    assert response.status_code == 302
+    assert LiveEntry.objects.get().editions() == ["kk-arab"]
 
 
 def test_an_article_has_at_most_one_coverage(client, editor):

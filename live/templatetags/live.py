@@ -94,7 +94,7 @@ def live_structured_data(article):
     url = absolute_url(article.get_absolute_url())
     updates = []
     for entry in found.entries:
-        text = html.unescape(strip_tags(entry.text)).strip()
+        text = html.unescape(strip_tags(entry.body)).strip()
         update = {
             "@type": "BlogPosting",
             "headline": Truncator(text).chars(HEADLINE_CHARS),

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.utils import timezone, translation
 
 from live.models import LiveEntry
+from tests.admin_helpers import EDITOR, make_staff
 from tests.browser.conftest import DESKTOP, PHONE, jpeg, unavailable
 from tests.browser.test_accessibility import AXE, BLOCKING, RUN_AXE
 from tests.browser.test_html_valid import vnu_command
@@ -38,12 +39,12 @@ TEXTS = [
 ]
 
 
-def add_entry(coverage, minutes_ago, text_en, text_kk_arab, **fields):
+def add_entry(coverage, minutes_ago, body_en, body_kk_arab, **fields):
     return LiveEntry.objects.create(
         coverage=coverage,
         published_at=timezone.now() - timedelta(minutes=minutes_ago),
-        text_en=text_en,
-        text_kk_arab=text_kk_arab,
+        body_en=body_en,
+        body_kk_arab=body_kk_arab,
         **fields,
     )
 
@@ -177,3 +178,31 @@ def test_a_live_article_is_valid_html_and_has_no_serious_accessibility_problems(
         )
         messages = json.loads(checked.stdout)["messages"]
         assert [m for m in messages if m.get("type") != "info"] == [], (state, messages)
+
+
+def test_an_editor_adds_an_entry_in_the_admin_in_her_language_and_readers_see_it(
+    open_page, site, live_story, screenshots_dir
+):
+    make_staff(EDITOR, "aigerim")
+    page = open_page()
+    page.goto(f"{site}/kk-arab/admin/login/")
+    page.fill("#id_username", "aigerim")
+    page.fill("#id_password", "unused-in-tests")  # tests.admin_helpers.make_staff's
+    page.click("input[type=submit]")
+    page.wait_for_url(f"{site}/kk-arab/admin/")
+    page.goto(f"{site}/kk-arab/admin/live/livecoverage/{live_story.pk}/change/")
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    new_form = page.locator("#entries-3")  # the empty form after the three entries
+    new_form.locator('.ui-tabs-nav a[href="#tab_id_entries-3-body_kk_arab"]').click()
+    new_form.locator("#id_entries-3-body_kk_arab").fill("<p>بوگەت توتىپ تۇر.</p>")
+    new_form.locator('.ui-tabs-nav a[href="#tab_id_entries-3-body_en"]').click()
+    new_form.locator("#id_entries-3-body_en").fill("<p>The dam holds.</p>")
+    page.screenshot(path=screenshots_dir / "admin-live-coverage-kk-arab.png", full_page=True)
+    page.click("input[name=_continue]")
+    page.wait_for_url(f"{site}/kk-arab/admin/live/livecoverage/{live_story.pk}/change/")
+    assert page.locator(".messagelist .success").count() == 1
+
+    reader = open_page(viewport=PHONE)
+    reader.goto(url_of(site, live_story, "kk-arab"))
+    assert reader.locator(".live-entry").first.inner_text().endswith("بوگەت توتىپ تۇر.")
+    assert reader.locator(".live-entry").count() == 4
