@@ -32,10 +32,6 @@ class LiveCoverageQuerySet(models.QuerySet):
         now = timezone.now()
         return self.filter(started_at__lte=now).exclude(ended_at__lte=now)
 
-    def for_readers(self, code=None):
-        """Coverage of articles readers of edition `code` can open."""
-        return self.filter(article__in=Article.objects.published().in_edition(code))
-
 
 class LiveCoverage(models.Model):
     article = models.OneToOneField(
