@@ -51,6 +51,11 @@
   }
 
   function poll() {
+    if (document.hidden) {
+      // Nobody is looking: ask again later rather than load the server for nothing.
+      window.setTimeout(poll, seconds * 1000);
+      return;
+    }
     var headers = etag ? { "If-None-Match": etag } : {};
     // no-store: this script keeps the ETag itself, so the 304 reaches it unchanged.
     fetch(url, { headers: headers, cache: "no-store", credentials: "omit" })
