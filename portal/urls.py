@@ -25,6 +25,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("", include("news.urls")),
+    path("", include("multimedia.urls")),
 )
 
 if settings.SERVE_MEDIA:
