@@ -119,6 +119,7 @@ def make_gallery(
     article=None,
     slug=None,
     title=None,
+    size=(64, 48),
 ):
     """A gallery titled in the editions `codes`, with `photos` photos captioned in each."""
     from multimedia.models import Gallery, Photo
@@ -145,7 +146,7 @@ def make_gallery(
         Photo.objects.create(
             gallery=gallery,
             position=position,
-            image=image_upload(colour=(position * 40 % 256, 80, 120)),
+            image=image_upload(size=size, colour=(position * 40 % 256, 80, 120)),
             **texts,
         )
     return gallery
