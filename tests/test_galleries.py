@@ -45,7 +45,11 @@ def test_gallery_page_without_javascript_is_a_list_of_figures_in_order(client):
     assert [f.xpath("string(.//p[@class='credit'])") for f in figures][0] == "© 1 [en]"
     assert [f.xpath("string(.//img/@alt)") for f in figures][2] == "alt 3 [en]"
     # Every photo is in the page; none is hidden, and no viewer control exists until the script.
-    assert not tree.xpath("//button") or not tree.xpath("//section[@data-gallery]//button")
+    assert not tree.xpath("//section[@data-gallery]//button")
+    # The page's own heading names the gallery; the viewer repeats no heading of its own.
+    [section] = tree.xpath("//section[@data-gallery]")
+    assert tree.xpath(f'//h1[@id="{section.get("aria-labelledby")}"]/text()') == [gallery.title]
+    assert not section.xpath(".//h2")
     assert tree.xpath('//script[contains(@src, "js/gallery")]')
     assert not tree.xpath("//script[not(@src) and not(@type='application/ld+json')]")
 

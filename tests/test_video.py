@@ -175,9 +175,11 @@ def test_embed_is_a_facade_that_names_no_player_before_play(client):
 
 
 def test_uploaded_file_plays_in_the_page_and_loads_nothing_before_play(client):
-    article = make_article()
+    article = make_article(image=image_upload("lead.png"))
     make_video(article, file=upload(MP4))
     tree = tree_of(client.get(article.get_absolute_url()))
+    # The video takes the lead image's place.
+    assert not tree.xpath('//figure[@class="lead-image"]')
     [player] = tree.xpath("//video")
     assert player.get("preload") == "none" and player.get("controls") is not None
     assert player.xpath("./source/@type") == ["video/mp4"]

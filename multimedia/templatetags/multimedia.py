@@ -1,6 +1,7 @@
 """Photos with renditions, galleries and videos on pages, and their JSON-LD."""
 
 from django import template
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import translation
 from django.utils.text import Truncator
@@ -8,9 +9,10 @@ from django.utils.translation import gettext
 
 from core import editions
 from core.site import absolute_url
-from multimedia.models import Gallery, Video
+from multimedia.models import Gallery
 from news.discovery import w3c
 from news.images import renditions
+from news.models import Article
 from news.templatetags.discovery import json_ld
 
 register = template.Library()
@@ -51,40 +53,58 @@ def counter_template():
 
 
 @register.inclusion_tag("includes/gallery_viewer.html")
-def gallery_viewer(gallery, photos, heading_level=2, first_loading="eager", link=False):
+def gallery_viewer(
+    gallery, photos, heading_level=2, first_loading="eager", link=False, labelled_by=None
+):
+    """A gallery's photos; with `labelled_by` (the id of the page's own heading) it shows
+    no heading of its own, as on the gallery's page."""
     return {
+        "label_id": labelled_by or f"gallery-{gallery.pk}-title",
         "gallery": gallery,
         "photos": photos,
-        "heading_level": heading_level,
+        "heading_level": None if labelled_by else heading_level,
         "first_loading": first_loading,
         "link": link,
         "counter": counter_template(),
     }
 
 
-def video_of(article):
-    """The article's video or None; Django keeps the answer (a miss too) on the article."""
-    try:
-        return article.video
-    except Video.DoesNotExist:
-        return None
+def media_of(article):
+    """(video or None, galleries readers of this edition can see) of `article`.
+
+    One query for an article with neither, which most are: the video comes along
+    with a flag saying whether any gallery is placed in the article, and only
+    then are the galleries and their photos read. Kept on the article, as the
+    page asks in its metadata, its content and its scripts.
+    """
+    if not hasattr(article, "_reader_media"):
+        placed = Gallery.objects.for_readers().filter(article=OuterRef("pk"))
+        row = (
+            Article.objects.filter(pk=article.pk)
+            .select_related("video")
+            .annotate(has_galleries=Exists(placed))
+            .only("pk", "video")
+            .first()
+        )
+        video = getattr(row, "video", None) if row is not None else None
+        galleries = []
+        if row is not None and row.has_galleries:
+            galleries = list(
+                Gallery.objects.for_readers().filter(article=article).with_photos().newest_first()
+            )
+        article._reader_media = (video, galleries)
+    return article._reader_media
 
 
 @register.simple_tag
 def article_video(article):
-    return video_of(article)
+    return media_of(article)[0]
 
 
 @register.simple_tag
 def article_galleries(article):
-    """The galleries placed in `article` that readers of this edition can see, with photos.
-
-    Kept on the article: the page asks in its content and again for its scripts."""
-    if not hasattr(article, "_reader_galleries"):
-        article._reader_galleries = list(
-            Gallery.objects.for_readers().filter(article=article).with_photos().newest_first()
-        )
-    return article._reader_galleries
+    """The galleries placed in `article` that readers of this edition can see, with photos."""
+    return media_of(article)[1]
 
 
 def _iso_duration(duration):
