@@ -187,6 +187,15 @@ def test_uploaded_file_plays_in_the_page_and_loads_nothing_before_play(client):
     assert not tree.xpath('//script[contains(@src, "js/video")]')
 
 
+def test_uploaded_video_is_served_to_play_inline(client):
+    video = make_video(make_article(), file=upload(WEBM, name="clip.webm"))
+    response = client.get(video.file.url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "video/webm"
+    assert not response.get("Content-Disposition", "").startswith("attachment")
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
 def test_video_object_structured_data_matches_its_schema(client):
     schema = json.loads((SCHEMAS / "video-object.schema.json").read_text())
     embedded = make_article(lead="What happened")
