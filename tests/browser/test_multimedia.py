@@ -2,18 +2,28 @@
 JavaScript, an embedded video that asks nothing of its host before the reader presses
 play, and screenshots of both at phone and desktop width in English and Arabic script."""
 
+import json
+import subprocess
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from django.utils import translation
 
 from core import editions
-from tests.browser.conftest import DESKTOP, PHONE, headline_fields, jpeg
+from tests.browser.conftest import DESKTOP, PHONE, headline_fields, jpeg, unavailable
+from tests.browser.test_accessibility import AXE, BLOCKING, RUN_AXE
+from tests.browser.test_html_valid import vnu_command
 from tests.builders import make_article, make_category, make_gallery, make_video
 
 pytestmark = pytest.mark.browser
 
 PLAYER_HOST = "www.youtube-nocookie.com"
+# The smallest file an MP4's first bytes are recognised in (see tests/test_video.py).
+MP4 = b"\x00\x00\x00\x18ftypisom\x00\x00\x02\x00isomiso2" + b"\x00\x00\x00\x08free" + b"\0" * 64
 
 
 def gallery_with_photos(codes=editions.CODES, photos=3):
@@ -146,3 +156,62 @@ def test_gallery_and_video_pages_fit_and_are_photographed(open_page, site, scree
             )
             assert scroll_width <= inner_width, (name, scroll_width, inner_width)
             page.screenshot(path=screenshots_dir / f"{name}.png", full_page=True)
+
+
+def multimedia_pages(code):
+    """{kind: path} of every page this app adds or changes, with content, in edition `code`."""
+    gallery = gallery_with_photos(photos=3)
+    article = make_article(codes=editions.CODES, **headline_fields())
+    make_video(article)
+    gallery.article = article
+    gallery.save()
+    uploaded = make_article(codes=editions.CODES, **headline_fields())
+    make_video(uploaded, file=SimpleUploadedFile("clip.mp4", MP4))
+    with translation.override(code):
+        return {
+            "gallery": gallery.get_absolute_url(),
+            "galleries": reverse("multimedia:galleries"),
+            "video-embed-article": article.get_absolute_url(),
+            "video-file-article": uploaded.get_absolute_url(),
+            "videos": reverse("multimedia:videos"),
+        }
+
+
+@pytest.mark.parametrize("code", ["en", "kk-arab"])
+def test_multimedia_pages_have_no_serious_accessibility_violations(open_page, site, code):
+    if not AXE.is_file():
+        unavailable(f"no {AXE.relative_to(settings.BASE_DIR)}: run `npm ci --ignore-scripts`")
+    page = open_page(bypass_csp=True)  # as in test_accessibility: to inject axe
+    page.context.route(f"https://{PLAYER_HOST}/**", lambda route: route.abort())
+    problems = []
+    for kind, path in multimedia_pages(code).items():
+        assert page.goto(site + path).status == 200, kind
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate(RUN_AXE)
+        assert result["rules"] > 20, kind
+        problems += [
+            f"{code} {kind}: [{v['impact']}] {v['id']}: {v['help']}: " + "; ".join(v["nodes"])
+            for v in result["violations"]
+            if v["impact"] in BLOCKING
+        ]
+    assert not problems, "\n".join(problems)
+
+
+def test_multimedia_pages_are_valid_html(client, db, tmp_path):
+    command = vnu_command()
+    files = []
+    for code in ("en", "kk-arab"):
+        for kind, path in multimedia_pages(code).items():
+            response = client.get(path)
+            assert response.status_code == 200, path
+            file = tmp_path / f"{code}-{kind}.html"
+            file.write_bytes(response.content)
+            files.append(str(file))
+    result = subprocess.run([*command, *files], capture_output=True, text=True, timeout=120)
+    messages = json.loads(result.stdout)["messages"]
+    problems = [
+        f"{Path(m.get('url', '')).name}:{m.get('lastLine')}: {m['message']}"
+        for m in messages
+        if m.get("type") in ("error", "non-document-error")
+    ]
+    assert not problems, "\n".join(problems)
