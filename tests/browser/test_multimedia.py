@@ -16,6 +16,7 @@ from django.utils import translation
 from core import editions
 from tests.browser.conftest import DESKTOP, PHONE, headline_fields, jpeg, unavailable
 from tests.browser.test_accessibility import AXE, BLOCKING, RUN_AXE
+from tests.browser.test_csp import RECORD_VIOLATIONS
 from tests.browser.test_html_valid import vnu_command
 from tests.builders import make_article, make_category, make_gallery, make_video
 
@@ -24,6 +25,14 @@ pytestmark = pytest.mark.browser
 PLAYER_HOST = "www.youtube-nocookie.com"
 # The smallest file an MP4's first bytes are recognised in (see tests/test_video.py).
 MP4 = b"\x00\x00\x00\x18ftypisom\x00\x00\x02\x00isomiso2" + b"\x00\x00\x00\x08free" + b"\0" * 64
+
+
+def counter_reads(page, text):
+    """Waits until the viewer's counter says `text` (a function, not a string to evaluate:
+    the page's policy forbids eval)."""
+    page.wait_for_function(
+        "text => document.querySelector('.gallery-counter').textContent === text", arg=text
+    )
 
 
 def gallery_with_photos(codes=editions.CODES, photos=3):
@@ -36,6 +45,7 @@ def test_embedded_video_requests_nothing_from_its_host_before_play(page, site):
     local = urlsplit(site).netloc
     requests = []
     page.on("request", lambda request: requests.append(request.url))
+    page.add_init_script(RECORD_VIOLATIONS)
     # The player's host never leaves this machine: a stand-in page answers for it.
     page.context.route(
         f"https://{PLAYER_HOST}/**",
@@ -53,6 +63,8 @@ def test_embedded_video_requests_nothing_from_its_host_before_play(page, site):
     page.wait_for_timeout(500)
     outside = {urlsplit(url).netloc for url in requests} - {local}
     assert outside == {PLAYER_HOST}
+    # The player is framed under the page's Content-Security-Policy without a violation.
+    assert page.evaluate("window.__violations") == []
 
 
 def test_embedded_video_plays_from_the_keyboard(page, site):
@@ -70,18 +82,19 @@ def test_embedded_video_plays_from_the_keyboard(page, site):
 
 def test_gallery_viewer_moves_with_buttons_and_arrow_keys_and_counts(page, site):
     gallery = gallery_with_photos(photos=4)
+    page.add_init_script(RECORD_VIOLATIONS)
     page.goto(site + f"/en/galleries/{gallery.slug}/")
     counter = page.locator(".gallery-counter")
     assert counter.text_content() == "1 / 4"
     assert page.get_by_role("button", name="Previous photo").is_disabled()
     page.get_by_role("button", name="Next photo").click()
-    page.wait_for_function("document.querySelector('.gallery-counter').textContent === '2 / 4'")
+    counter_reads(page, "2 / 4")
     photos = page.locator(".gallery-photos")
     photos.focus()
     page.keyboard.press("ArrowRight")
-    page.wait_for_function("document.querySelector('.gallery-counter').textContent === '3 / 4'")
+    counter_reads(page, "3 / 4")
     page.keyboard.press("End")
-    page.wait_for_function("document.querySelector('.gallery-counter').textContent === '4 / 4'")
+    counter_reads(page, "4 / 4")
     assert page.get_by_role("button", name="Next photo").is_disabled()
     # The photo shown is the one counted, in view inside the list (once scrolling ends).
     page.wait_for_function(
@@ -92,7 +105,8 @@ def test_gallery_viewer_moves_with_buttons_and_arrow_keys_and_counts(page, site)
         }""".strip()
     )
     page.keyboard.press("Home")
-    page.wait_for_function("document.querySelector('.gallery-counter').textContent === '1 / 4'")
+    counter_reads(page, "1 / 4")
+    assert page.evaluate("window.__violations") == []
 
 
 def test_in_right_to_left_editions_the_left_arrow_goes_forward(page, site):
@@ -102,9 +116,7 @@ def test_in_right_to_left_editions_the_left_arrow_goes_forward(page, site):
         expected = translation.gettext("%(current)s / %(total)s") % {"current": 2, "total": 3}
     page.locator(".gallery-photos").focus()
     page.keyboard.press("ArrowLeft")
-    page.wait_for_function(
-        "text => document.querySelector('.gallery-counter').textContent === text", arg=expected
-    )
+    counter_reads(page, expected)
 
 
 def test_gallery_without_javascript_shows_every_photo_as_a_figure(open_page, site):
@@ -125,7 +137,7 @@ def test_touch_swipe_scrolls_to_the_next_photo_and_the_counter_follows(open_page
     page.goto(site + gallery.get_absolute_url())
     # A swipe ends in a scroll of the snapping list; scroll it as a finger would.
     page.locator(".gallery-photos").evaluate("list => list.scrollBy({left: list.clientWidth})")
-    page.wait_for_function("document.querySelector('.gallery-counter').textContent === '2 / 3'")
+    counter_reads(page, "2 / 3")
 
 
 WIDTHS = {"phone": PHONE, "desktop": DESKTOP}
