@@ -3,6 +3,7 @@ from django.urls import reverse
 from django.views.generic import DetailView, ListView
 
 from core.cache import PublicPageCacheMixin
+from core.site import absolute_url
 from multimedia.models import Gallery, Photo
 from news.models import Article
 from news.pagination import ArchivePaginator
@@ -33,6 +34,7 @@ class GalleryListView(PublicPageCacheMixin, EditionMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["galleries"] = with_covers(context["galleries"])
+        context["feed_url"] = absolute_url(reverse("multimedia:gallery-feed"))
         return context
 
 

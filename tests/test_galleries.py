@@ -225,3 +225,18 @@ def test_photo_order_follows_position_not_upload_order(client):
     captions = tree.xpath("//ol[@class='gallery-photos']//p[@class='caption']/text()")
     assert captions == ["3 [en]", "1 [en]", "2 [en]"]
     assert re.search(r"\b3 photos\b", tree.xpath("string(//main//p[@class='meta'])"))
+
+
+@pytest.mark.parametrize("query", ["page=abc", "page=0", "page=-1", "page=99999", "page=1e9"])
+def test_bad_page_numbers_of_the_lists_are_404_not_errors(client, query):
+    make_gallery()
+    for path in ("/en/galleries/", "/en/video/"):
+        assert client.get(f"{path}?{query}").status_code == 404, path
+
+
+def test_gallery_list_announces_its_feed(client):
+    make_gallery()
+    tree = page(client.get("/en/galleries/"))
+    feeds = tree.xpath('//link[@rel="alternate" and @type="application/rss+xml"]/@href')
+    [link] = [href for href in feeds if href.endswith("/en/galleries/rss/")]
+    assert link.startswith("http")
