@@ -149,12 +149,6 @@ class Photo(models.Model):
         return self.caption or posixpath.basename(self.image.name)
 
 
-class VideoQuerySet(models.QuerySet):
-    def for_readers(self, code=None):
-        """Videos of articles readers of edition `code` can reach."""
-        return self.filter(article__in=Article.objects.for_readers(code))
-
-
 class Video(models.Model):
     class Kind(models.TextChoices):
         FILE = "file", _("Uploaded file")
@@ -183,8 +177,6 @@ class Video(models.Model):
     duration = models.DurationField(_("duration"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
-
-    objects = VideoQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("video")

@@ -28,7 +28,6 @@
 
     // The list itself takes the keyboard focus, so that the arrow keys move through it.
     list.tabIndex = 0;
-    list.setAttribute("aria-roledescription", "carousel");
     list.setAttribute("aria-label", gallery.getAttribute("data-controls"));
     gallery.classList.add("gallery-enhanced");
 
