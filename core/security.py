@@ -184,12 +184,16 @@ def client_ip(request):
 
 # --- Uploaded media ----------------------------------------------------------
 
-# Only these are served inline; everything else is a download in a sandbox.
-INLINE_MEDIA_TYPES = {"image/jpeg", "image/png", "image/webp", "image/gif", "image/avif"}
+# Only these are served inline; everything else is a download in a sandbox. Videos
+# are media a browser only plays (never runs), and the upload form checked their bytes.
+INLINE_MEDIA_TYPES = {
+    *("image/jpeg", "image/png", "image/webp", "image/gif", "image/avif"),
+    *("video/mp4", "video/webm"),
+}
 
 
 def serve_media(request, path):
-    """Serve an upload so that a browser can only ever show it as a picture.
+    """Serve an upload so that a browser can only ever show it as a picture or play it.
 
     Images we made ourselves (news.images re-encodes every upload) are shown
     inline. Anything else, HTML or SVG above all, would run script in the

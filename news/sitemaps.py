@@ -189,6 +189,13 @@ SECTIONS = {
 NEWS_SECTIONS = {code: (code, partial(NewsSitemap, code)) for code in editions.CODES}
 
 
+def add_kind(kind, sitemap):
+    """Sections of another app's pages (one per edition) in the sitemap index, so that
+    this module needs to know nothing of that app (galleries: multimedia.sitemaps)."""
+    for code in editions.CODES:
+        SECTIONS[f"{kind}-{code}"] = (code, partial(sitemap, code))
+
+
 def non_empty(sections):
     """The sections that have pages, so the index never leads to an empty <urlset>."""
     live = {}

@@ -93,6 +93,8 @@ INSTALLED_APPS = [
     "widgets",
     # Live coverage: timestamped entries under an article (above news: imports it).
     "live",
+    # Photo galleries and video (own app: the news app needs no migration for them).
+    "multimedia",
     # Presence, save notices and autosave in the article form (own app label:
     # its rows never touch the readers' content generation).
     "coediting",
@@ -313,8 +315,12 @@ CONTENT_SECURITY_POLICY = {
         # data: for the small icons the admin's widgets draw.
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],
+        # Uploaded video files (multimedia).
+        "media-src": ["'self'"],
         "connect-src": ["'self'"],
-        # The video players the body sanitizer lets editors embed (news/sanitize.py).
+        # The video players the body sanitizer lets editors embed (news/sanitize.py),
+        # which are also the players of VIDEO_EMBED_PROVIDERS (multimedia), put in
+        # the page only when the reader presses play.
         "frame-src": [
             "https://www.youtube.com",
             "https://www.youtube-nocookie.com",
@@ -329,6 +335,7 @@ CONTENT_SECURITY_POLICY = {
 if MEDIA_URL.startswith(("http://", "https://")):
     # Uploads served from object storage or a CDN of their own.
     CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(MEDIA_URL)
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["media-src"].append(MEDIA_URL)
 
 # Sign-in throttling (django-axes): after SIGNIN_FAILURE_LIMIT failed sign-ins
 # the account (from anywhere) and the address (for any account) are refused for
@@ -387,3 +394,34 @@ PAGE_CACHE_SECONDS = envint("PAGE_CACHE_SECONDS", 60)
 # browser may keep the answer (the feed also answers If-None-Match with 304).
 LIVE_POLL_SECONDS = envint("LIVE_POLL_SECONDS", 30)
 LIVE_FEED_MAX_AGE = envint("LIVE_FEED_MAX_AGE", 10)
+
+# --- Video ------------------------------------------------------------------
+
+# The largest video file editors may upload, in megabytes.
+VIDEO_MAX_MB = envint("VIDEO_MAX_MB", 200)
+# The hosts whose videos an article may embed. An editor pastes an address; it
+# must match one of `patterns`, whose group `id` is all that is stored. The
+# player address is built from `embed` only after the reader presses play, and
+# its host must be in the frame-src of CONTENT_SECURITY_POLICY.
+VIDEO_EMBED_PROVIDERS = {
+    "youtube": {
+        "name": "YouTube",
+        "patterns": [
+            r"^https?://(?:www\.|m\.)?youtube\.com/watch\?(?:[^#]*&)?v=(?P<id>[A-Za-z0-9_-]{11})(?:[&#]|$)",
+            r"^https?://(?:www\.|m\.)?youtube\.com/(?:embed|shorts|live)/(?P<id>[A-Za-z0-9_-]{11})(?:[?/#]|$)",
+            r"^https?://(?:www\.)?youtube-nocookie\.com/embed/(?P<id>[A-Za-z0-9_-]{11})(?:[?/#]|$)",
+            r"^https?://youtu\.be/(?P<id>[A-Za-z0-9_-]{11})(?:[?/#]|$)",
+        ],
+        "embed": "https://www.youtube-nocookie.com/embed/{id}?autoplay=1",
+        "watch": "https://www.youtube.com/watch?v={id}",
+    },
+    "vimeo": {
+        "name": "Vimeo",
+        "patterns": [
+            r"^https?://(?:www\.)?vimeo\.com/(?P<id>[0-9]{1,12})(?:[?/#]|$)",
+            r"^https?://player\.vimeo\.com/video/(?P<id>[0-9]{1,12})(?:[?/#]|$)",
+        ],
+        "embed": "https://player.vimeo.com/video/{id}?autoplay=1",
+        "watch": "https://vimeo.com/{id}",
+    },
+}

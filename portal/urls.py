@@ -26,6 +26,7 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("", include("news.urls")),
     path("", include("live.urls")),
+    path("", include("multimedia.urls")),
 )
 
 if settings.SERVE_MEDIA:

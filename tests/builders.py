@@ -126,3 +126,70 @@ def make_live_entry(coverage, text=None, codes=("en",), published_at=None, **fie
         published_at=published_at or timezone.now() - timedelta(minutes=1),
         **{**texts, **fields},
     )
+
+
+def image_upload(name="photo.png", size=(64, 48), colour=(200, 40, 40), image_format="PNG"):
+    """A small real image, as an upload."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", size, colour).save(buffer, image_format)
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type=f"image/{image_format.lower()}")
+
+
+def make_gallery(
+    photos=3,
+    codes=("en",),
+    status="published",
+    published_at=None,
+    article=None,
+    slug=None,
+    title=None,
+    size=(64, 48),
+):
+    """A gallery titled in the editions `codes`, with `photos` photos captioned in each."""
+    from multimedia.models import Gallery, Photo
+
+    serial = next(_serial)
+    gallery = Gallery.objects.create(
+        slug=slug or f"gallery-{serial}",
+        status=status,
+        published_at=published_at or timezone.now() - timedelta(hours=1),
+        article=article,
+        **{
+            build_localized_fieldname("title", code): (
+                f"{_word('headline', code, title)} {serial} [{code}]"
+            )
+            for code in codes
+        },
+    )
+    for position in range(1, photos + 1):
+        texts = {}
+        for code in codes:
+            texts[build_localized_fieldname("caption", code)] = f"{position} [{code}]"
+            texts[build_localized_fieldname("credit", code)] = f"© {position} [{code}]"
+            texts[build_localized_fieldname("alt", code)] = f"alt {position} [{code}]"
+        Photo.objects.create(
+            gallery=gallery,
+            position=position,
+            image=image_upload(size=size, colour=(position * 40 % 256, 80, 120)),
+            **texts,
+        )
+    return gallery
+
+
+def make_video(article, provider="youtube", video_id="dQw4w9WgXcQ", poster=True, file=None):
+    """A video on `article`: an embed by default, an uploaded file when `file` is given."""
+    from multimedia.models import Video
+
+    fields = (
+        {"file": file, "file_type": "video/mp4"}
+        if file
+        else {"provider": provider, "video_id": video_id}
+    )
+    return Video.objects.create(
+        article=article, poster=image_upload("poster.png", (160, 90)) if poster else "", **fields
+    )
