@@ -8,7 +8,6 @@ from django import forms
 from django.contrib import admin, messages
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from frontpage.models import BreakingNews, FrontPage, Placement
 
@@ -80,11 +79,6 @@ class BreakingNewsAdmin(admin.ModelAdmin):
             lifted += 1
         self.message_user(
             request,
-            ngettext(
-                "%(count)d breaking news item lifted.",
-                "%(count)d breaking news items lifted.",
-                lifted,
-            )
-            % {"count": lifted},
+            _("Breaking news lifted: %(count)d.") % {"count": lifted},
             messages.SUCCESS,
         )

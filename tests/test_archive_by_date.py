@@ -33,9 +33,7 @@ def test_a_day_page_lists_that_almaty_days_articles_of_the_edition(client):
     make_article("Day before", published_at=almaty(2021, 4, 22, 23, 59))
     make_article("Day after", published_at=almaty(2021, 4, 24, 0, 0))
     make_article("Only in Russian", codes=("ru",), published_at=almaty(2021, 4, 23, 12, 0))
-    make_article(
-        "A draft", status=Article.Status.DRAFT, published_at=almaty(2021, 4, 23, 12, 0)
-    )
+    make_article("A draft", status=Article.Status.DRAFT, published_at=almaty(2021, 4, 23, 12, 0))
 
     response = client.get("/en/archive/2021/04/23/")
 
@@ -50,7 +48,9 @@ def test_a_day_page_lists_that_almaty_days_articles_of_the_edition(client):
 
 def test_a_day_after_the_switch_to_utc_plus_five_uses_the_new_offset(client):
     # Since 1 March 2024 Almaty is UTC+5: 00:30 there is 19:30 UTC the day before.
-    make_article("Just after midnight", published_at=datetime(2024, 3, 4, 19, 30, tzinfo=ZoneInfo("UTC")))
+    make_article(
+        "Just after midnight", published_at=datetime(2024, 3, 4, 19, 30, tzinfo=ZoneInfo("UTC"))
+    )
 
     assert "Just after midnight" in client.get("/en/archive/2024/03/05/").content.decode()
     assert client.get("/en/archive/2024/03/04/").status_code == 404
@@ -117,11 +117,11 @@ def test_the_year_page_links_the_months_with_news(client):
     ("code", "day_heading", "month_caption", "weekday"),
     [
         ("ru", "23 апреля 2021", "Апрель 2021", "Пн"),
-        ("kk", "23 сәуір 2021", "Сәуір 2021", "Дс"),
+        ("kk", "23 сәуір 2021", "Сәуір 2021", "Дб"),
         ("kk-latn", "23 säuır 2021", "Säuır 2021", "Db"),
         ("kk-arab", "23 ٴساۋىر 2021", "ٴساۋىر 2021", "دب"),
-        ("zh-hans", "2021年4月23日", "2021年4月", "周一"),
-        ("uz", "23 апрел 2021", "Апрел 2021", "Дш"),
+        ("zh-hans", "2021年4月23日", "2021年4月", "星期一"),
+        ("uz", "23 апрел 2021", "Апрел 2021", "Душ"),
     ],
 )
 def test_dates_and_month_names_are_in_the_editions_format_and_script(
