@@ -12,6 +12,7 @@ from django.utils import timezone
 from core.cache import bump_generation
 from news.models import Article
 from tests.builders import make_article, make_category
+from tests.test_translations import EDITION_MARKER, LATIN_WORD, visible_text
 
 pytestmark = pytest.mark.django_db
 
@@ -292,3 +293,14 @@ def test_the_days_with_news_of_a_month_are_one_query_on_the_publish_time_index()
     ).dates("published_at", "day")
     used = plan(month)
     assert "news_article_published_at" in used or "article_status_published" in used, used
+
+
+@pytest.mark.parametrize("code", ["ru", "kk", "zh-hans", "kk-arab", "uz"])
+def test_archive_pages_show_no_english_in_non_latin_editions(client, code):
+    make_article(codes=(code,), published_at=almaty(2021, 4, 22, 9, 0))
+    make_article(codes=(code,), published_at=almaty(2021, 4, 23, 16, 38))
+    make_article(codes=(code,), published_at=almaty(2021, 4, 24, 9, 0))
+
+    for path in ("2021/04/23/", "2021/04/", "2021/"):
+        text = EDITION_MARKER.sub("", visible_text(client, f"/{code}/archive/{path}", 200))
+        assert not set(LATIN_WORD.findall(text)), (path, sorted(set(LATIN_WORD.findall(text))))
