@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core import editions
 from news.models import Article
@@ -144,7 +145,7 @@ class BreakingNews(models.Model):
 
     class Meta:
         verbose_name = _("breaking news")
-        verbose_name_plural = _("breaking news")
+        verbose_name_plural = pgettext_lazy("plural", "breaking news")
         ordering = ["-created_at", "-pk"]
         indexes = [
             models.Index(fields=["front_page", "expires_at"], name="breaking_edition_expiry")
