@@ -5,12 +5,14 @@ and are photographed for people to look at."""
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
 from core import editions
 from frontpage.models import BreakingNews, FrontPage
 from news.archive import archive_url
-from tests.browser.conftest import DESKTOP, HEADLINES, PHONE, headline_fields
+from tests.browser.conftest import DESKTOP, HEADLINES, PHONE, headline_fields, unavailable
+from tests.browser.test_accessibility import AXE, BLOCKING, RUN_AXE
 from tests.builders import make_article
 
 pytestmark = pytest.mark.browser
@@ -79,3 +81,26 @@ def test_archive_day_and_breaking_banner_fit_and_are_photographed(
     page.locator("main .meta a").first.click()
     page.wait_for_load_state()
     assert page.url.startswith(site + f"/{code}/archive/")
+
+
+@pytest.mark.parametrize("code", ["en", "kk-arab"])
+def test_archive_pages_and_the_banner_have_no_serious_accessibility_violations(
+    open_page, site, archive, code
+):
+    if not AXE.is_file():
+        unavailable(f"no {AXE.relative_to(settings.BASE_DIR)}: run `npm ci --ignore-scripts`")
+    page = open_page(bypass_csp=True)  # to inject axe, as in test_accessibility.py
+    today = timezone.localdate()
+    problems = []
+    for part in ("day", "month", "year"):
+        path = f"/{code}{archive_url(today, part).removeprefix('/en')}"
+        assert page.goto(site + path).status == 200, path
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate(RUN_AXE)
+        assert result["rules"] > 20, path
+        problems += [
+            f"{path}: [{v['impact']}] {v['id']}: {v['help']}\n    " + "\n    ".join(v["nodes"])
+            for v in result["violations"]
+            if v["impact"] in BLOCKING
+        ]
+    assert not problems, "\n".join(problems)
