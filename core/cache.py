@@ -10,9 +10,11 @@ Every use of the cache on the reader's path goes through this module, whose
 helpers turn a backend failure into "not cached" instead of an error.
 """
 
+import contextvars
 import datetime
 import hashlib
 import logging
+import math
 import time
 
 from django.conf import settings
@@ -102,6 +104,23 @@ def cached(key, compute, timeout):
     return value
 
 
+# The moments at which what the page being rendered shows changes by itself (an
+# expiry that no write announces); None outside a page-cache render.
+_changes_at = contextvars.ContextVar("page_changes_at", default=None)
+
+
+def changes_at(moment):
+    """Tell the page cache that the page being rendered changes by itself at `moment`.
+
+    Saves start a new content generation, but an expiry (a front-page choice, a
+    breaking-news banner) passes without any write: the cached page must not
+    outlive it. None (never expires) is ignored.
+    """
+    moments = _changes_at.get()
+    if moments is not None and moment is not None:
+        moments.append(moment)
+
+
 class PublicPageCacheMixin:
     """Serve anonymous readers a cached copy of the page; never cache for staff.
 
@@ -128,24 +147,32 @@ class PublicPageCacheMixin:
         digest = hashlib.sha256(repr((request.path, meaningful)).encode()).hexdigest()
         key = f"page:{digest}:g{current}" if current is not None else None
         page = _quietly(lambda: cache.get(key)) if key else None
+        if page is not None and _seconds_left(page) <= 0:
+            page = None  # something it shows has expired since it was stored
         if page is None:
             page = self._render_for_cache(request, *args, **kwargs)
-            if key and page is not None:
-                _quietly(lambda: cache.set(key, page, settings.PAGE_CACHE_SECONDS))
             if page is None:
                 return self._response
-        status, content_type, location, content = page
+            if key and _seconds_left(page) > 0:
+                timeout = math.ceil(_seconds_left(page))
+                _quietly(lambda: cache.set(key, page, timeout))
+        status, content_type, location, content, *_expiry = page
         response = HttpResponse(content, status=status, content_type=content_type)
         if location:
             response["Location"] = location
-        patch_cache_control(response, public=True, max_age=settings.PAGE_CACHE_SECONDS)
+        patch_cache_control(response, public=True, max_age=max(0, int(_seconds_left(page))))
         return response
 
     def _render_for_cache(self, request, *args, **kwargs):
         """The page as a picklable tuple; None (and self._response) if it must not be cached."""
-        response = super().dispatch(request, *args, **kwargs)
-        if hasattr(response, "render"):
-            response.render()
+        moments = _changes_at.set([])
+        try:
+            response = super().dispatch(request, *args, **kwargs)
+            if hasattr(response, "render"):
+                response.render()
+            expires = min(_changes_at.get(), default=None)
+        finally:
+            _changes_at.reset(moments)
         if response.status_code not in (200, 301) or response.cookies or response.streaming:
             self._response = response
             return None
@@ -154,4 +181,15 @@ class PublicPageCacheMixin:
             response["Content-Type"],
             response.get("Location"),
             response.content,
+            expires.timestamp() if expires else None,
         )
+
+
+def _seconds_left(page):
+    """How long a stored page may still be served: PAGE_CACHE_SECONDS at most, and
+    never past the first expiry it shows. Entries stored before expiries were kept
+    have four fields."""
+    expires = page[4] if len(page) > 4 else None
+    if expires is None:
+        return settings.PAGE_CACHE_SECONDS
+    return min(settings.PAGE_CACHE_SECONDS, expires - time.time())

@@ -6,7 +6,7 @@ from core.cache import bump_generation
 
 # View counts change on every read; they have their own short-lived caches.
 IGNORED_MODELS = {"news.dailyviews"}
-WATCHED_APPS = {"news", "widgets", "live", "multimedia"}
+WATCHED_APPS = {"news", "widgets", "live", "multimedia", "frontpage"}
 
 
 def content_changed(sender, **kwargs):

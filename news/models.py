@@ -7,11 +7,22 @@ article exists in an edition when it has a title and a body there, a category,
 tag or author when it has a name there.
 """
 
+import datetime
+from collections import namedtuple
 from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q, Sum
+from django.db.models import (
+    BooleanField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Q,
+    Sum,
+)
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -237,6 +248,16 @@ class Author(PublicSubject):
 
 
 RELATED_CANDIDATES_PER_TAG = 1000
+TOP_STORIES = 4
+
+# What a home page leads with: the lead story, the top stories under it, and when
+# the chief editor's choice among them next expires (None: not by itself).
+FrontPageStories = namedtuple("FrontPageStories", "lead top_stories changes_at")
+
+
+def local_midnight(day):
+    """The moment day `day` starts in the newsroom's time zone (Asia/Almaty), aware."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
 class ArticleQuerySet(EditionQuerySet):
@@ -287,6 +308,91 @@ class ArticleQuerySet(EditionQuerySet):
             .annotate(recent_views=Sum("daily_views__count"))
             .order_by("-recent_views", "-published_at")
         )
+
+    def front_page(self, latest, code=None, now=None):
+        """Edition `code`'s lead story and top stories among these articles.
+
+        First the chief editor's choices that have not expired (frontpage.Placement:
+        the top story, then the pinned stories in their order); places left are
+        filled by the rule without a choice from `latest`, the newest articles: the
+        newest featured one leads (the newest if none is featured), the next newest
+        follow. One query.
+        """
+        code = code or translation.get_language()
+        now = now or timezone.now()
+        chosen = list(
+            self.annotate(
+                place=FilteredRelation(
+                    "placements",
+                    condition=Q(placements__front_page=code)
+                    & (Q(placements__expires_at__isnull=True) | Q(placements__expires_at__gt=now)),
+                )
+            )
+            .filter(place__slot__isnull=False)
+            .annotate(slot=F("place__slot"), slot_expires_at=F("place__expires_at"))
+            .order_by("slot")
+        )
+        lead = next((article for article in chosen if article.slot == 0), None)
+        pinned = [article for article in chosen if article.slot != 0]
+        taken = {article.pk for article in chosen}
+        rest = [article for article in latest if article.pk not in taken]
+        if lead is None:
+            lead = next((article for article in rest if article.featured), None) or next(
+                iter(rest), None
+            )
+        if lead is None and pinned:
+            lead = pinned.pop(0)
+        top = pinned + [article for article in rest if article is not lead]
+        expiries = [article.slot_expires_at for article in chosen if article.slot_expires_at]
+        return FrontPageStories(lead, top[:TOP_STORIES], min(expiries, default=None))
+
+    def published_on(self, day):
+        """Published on `day` in the newsroom's time zone: a range the publish-time
+        index answers, never a per-row conversion."""
+        return self.filter(
+            published_at__gte=local_midnight(day),
+            published_at__lt=local_midnight(day + timedelta(days=1)),
+        )
+
+    def days_with_news(self, year, month):
+        """The dates (Almaty days) of `year`-`month` with at least one of these articles,
+        in order. One query over the month's range of the publish-time index."""
+        first = datetime.date(year, month, 1)
+        following = (first + timedelta(days=31)).replace(day=1)
+        return list(
+            self.filter(
+                published_at__gte=local_midnight(first),
+                published_at__lt=local_midnight(following),
+            ).dates("published_at", "day")
+        )
+
+    def months_with_news(self, year):
+        """The months (1–12) of `year` with at least one of these articles: a probe
+        per month that stops at its first article, so a year of a million-article
+        archive is twelve short index reads, not a scan of the year."""
+        months = []
+        for month in range(1, 13):
+            first = datetime.date(year, month, 1)
+            following = (first + timedelta(days=31)).replace(day=1)
+            if self.filter(
+                published_at__gte=local_midnight(first),
+                published_at__lt=local_midnight(following),
+            ).exists():
+                months.append(month)
+        return months
+
+    def nearest_day(self, day, later):
+        """The nearest Almaty day before `day` (after it, if `later`) with one of these
+        articles, or None: one query that stops at the first article."""
+        if later:
+            after = local_midnight(day + timedelta(days=1))
+            rows = self.filter(published_at__gte=after).order_by("published_at", "pk")
+        else:
+            rows = self.filter(published_at__lt=local_midnight(day)).order_by(
+                "-published_at", "-pk"
+            )
+        moment = rows.values_list("published_at", flat=True).first()
+        return timezone.localdate(moment) if moment else None
 
     def related_to(self, article):
         """Articles sharing a tag with `article`, newest first, as news are read.

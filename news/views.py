@@ -1,4 +1,6 @@
 import base64
+import calendar
+import datetime
 import logging
 from urllib.parse import urlencode
 
@@ -10,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.decorators import method_decorator
 from django.utils.formats import date_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -18,7 +21,9 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from core import editions
 from core.cache import PublicPageCacheMixin
+from core.cache import changes_at as page_changes_at
 from news import counting, search
+from news.archive import archive_url, month_calendar
 from news.models import Article, Author, Category, DailyViews, Tag
 from news.pagination import ArchivePaginator, CappedPaginator
 
@@ -62,9 +67,9 @@ class HomeView(PublicPageCacheMixin, EditionMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         articles = Article.objects.for_readers().for_listing()
         latest = list(articles[:20])
-        featured = [a for a in latest if a.featured] or latest
-        lead = featured[0] if featured else None
-        top = [a for a in latest if a is not lead][:4]
+        lead, top, changes_at = articles.front_page(latest)
+        # A chosen story that expires leaves the page by itself: no cached copy outlives it.
+        page_changes_at(changes_at)
         shown = {a.pk for a in top} | ({lead.pk} if lead else set())
         blocks = []
         for category in Category.objects.in_edition().filter(parent=None):
@@ -142,6 +147,109 @@ class AuthorView(SubjectListView):
 
     def get_queryset(self):
         return super().get_queryset().filter(authors=self.get_subject())
+
+
+# Archive addresses outside these years are bad input (and the date arithmetic of
+# a day's bounds in Almaty would overflow at the ends of Python's calendar).
+ARCHIVE_YEARS = range(1900, 9999)
+
+
+class ArchiveMixin(PublicPageCacheMixin, EditionMixin):
+    """A page of the archive by date: the date in its address, checked (an impossible
+    date is a 404), and the edition's articles of that date. A date without news in
+    the edition is a 404 too, so that crawlers find no endless empty calendar."""
+
+    def archive_date(self):
+        kwargs = self.kwargs
+        if kwargs["year"] not in ARCHIVE_YEARS:
+            raise Http404
+        try:
+            return datetime.date(kwargs["year"], kwargs.get("month", 1), kwargs.get("day", 1))
+        except ValueError:
+            raise Http404 from None
+
+    def articles(self):
+        return Article.objects.for_readers()
+
+    def breadcrumbs(self, day, parts):
+        return [
+            {
+                "name": capfirst(date_format(day, "Y" if part == "year" else "YEAR_MONTH_FORMAT")),
+                "get_absolute_url": archive_url(day, part),
+            }
+            for part in parts
+        ]
+
+
+class ArchiveDayView(ArchiveMixin, ArticleListView):
+    template_name = "news/archive_day.html"
+
+    def get_queryset(self):
+        return super().get_queryset().published_on(self.archive_date())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if not context["articles"]:
+            raise Http404
+        day = self.archive_date()
+        articles = self.articles()
+        context.update(
+            day=day,
+            breadcrumbs=self.breadcrumbs(day, ("year", "month")),
+            earlier=articles.nearest_day(day, later=False),
+            later=articles.nearest_day(day, later=True),
+            calendar=month_calendar(
+                day.replace(day=1), articles.days_with_news(day.year, day.month), current=day
+            ),
+        )
+        return context
+
+
+class ArchiveMonthView(ArchiveMixin, TemplateView):
+    template_name = "news/archive_month.html"
+
+    def get_context_data(self, **kwargs):
+        first = self.archive_date()
+        articles = self.articles()
+        days = articles.days_with_news(first.year, first.month)
+        if not days:
+            raise Http404
+        last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
+        earlier = articles.nearest_day(first, later=False)
+        later = articles.nearest_day(last, later=True)
+        context = super().get_context_data(**kwargs)
+        context.update(
+            month=first,
+            breadcrumbs=self.breadcrumbs(first, ("year",)),
+            calendar=month_calendar(first, days),
+            earlier=earlier and earlier.replace(day=1),
+            later=later and later.replace(day=1),
+        )
+        return context
+
+
+class ArchiveYearView(ArchiveMixin, TemplateView):
+    template_name = "news/archive_year.html"
+
+    def get_context_data(self, **kwargs):
+        first = self.archive_date()
+        articles = self.articles()
+        with_news = set(articles.months_with_news(first.year))
+        if not with_news:
+            raise Http404
+        earlier = articles.nearest_day(first, later=False)
+        later = articles.nearest_day(first.replace(month=12, day=31), later=True)
+        context = super().get_context_data(**kwargs)
+        context.update(
+            year=first,
+            months=[
+                (month, archive_url(month, "month") if month.month in with_news else None)
+                for month in (first.replace(month=number) for number in range(1, 13))
+            ],
+            earlier=earlier,
+            later=later,
+        )
+        return context
 
 
 class ArticleView(PublicPageCacheMixin, EditionMixin, DetailView):

@@ -95,6 +95,8 @@ INSTALLED_APPS = [
     "live",
     # Photo galleries and video (own app: the news app needs no migration for them).
     "multimedia",
+    # The chief editor's front page per edition: top story, pinned stories, breaking news.
+    "frontpage",
     # Presence, save notices and autosave in the article form (own app label:
     # its rows never touch the readers' content generation).
     "coediting",
@@ -363,6 +365,8 @@ SECURITY_TXT_EXPIRES = os.environ.get("SECURITY_TXT_EXPIRES", "")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # How many days the popular list looks back.
 POPULAR_DAYS = envint("POPULAR_DAYS", 7)
+# How far back the admin offers articles for the front page and breaking news.
+FRONT_PAGE_RECENT_DAYS = envint("FRONT_PAGE_RECENT_DAYS", 30)
 # Beacons one address may send per minute before getting 429 (a whole office or
 # carrier may share one address; each reader still counts once a day per article).
 VIEW_BEACONS_PER_MINUTE = envint("VIEW_BEACONS_PER_MINUTE", 120)

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core import editions
+from frontpage.models import BreakingNews, FrontPage
 from news.models import Article, SiteSettings
 from tests.admin_helpers import CHIEF_EDITOR, make_staff
 from tests.builders import make_article, make_author, make_category, make_tag
@@ -18,7 +19,7 @@ from widgets.models import City, Rate, WeatherReading, WidgetSettings
 
 pytestmark = pytest.mark.django_db
 
-PROJECT_APPS = ("news", "widgets")
+PROJECT_APPS = ("news", "widgets", "frontpage")
 
 
 def project_model_admins():
@@ -59,6 +60,10 @@ def one_of_each():
             temperature_max=Decimal("15"),
             weather_code=3,
             fetched_at=now,
+        ),
+        FrontPage: FrontPage.objects.get(edition="en"),  # made by frontpage migration 0002
+        BreakingNews: BreakingNews.objects.create(
+            front_page_id="en", text="Breaking", expires_at=now + timedelta(hours=1)
         ),
     }
 

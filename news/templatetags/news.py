@@ -10,7 +10,7 @@ from django.utils.translation import pgettext
 from core import editions
 from core.cache import cached
 from core.site import absolute_url
-from news import counting
+from news import archive, counting
 from news.models import Article, Category, SiteSettings
 
 register = template.Library()
@@ -91,6 +91,19 @@ def time_element(moment, format_name="DATETIME_FORMAT"):
         '<time datetime="{}">{}</time>',
         date_format(moment, r"Y-m-d\TH:i:sO"),
         date_format(moment, format_name),
+    )
+
+
+register.simple_tag(archive.archive_url, name="archive_url")
+
+
+@register.simple_tag
+def dated(moment, format_name="DATETIME_FORMAT"):
+    """An article's date as `time_element`, linked to the archive of its (Almaty) day."""
+    return format_html(
+        '<a href="{}">{}</a>',
+        archive.archive_url(timezone.localdate(moment)),
+        time_element(moment, format_name),
     )
 
 

@@ -4,16 +4,18 @@ by the Nu Html Checker (vnu, from the pinned npm package vnu-jar; needs Java 17+
 import json
 import shutil
 import subprocess
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.test import RequestFactory
-from django.utils import translation
+from django.utils import timezone, translation
 
+from frontpage.models import BreakingNews, FrontPage
 from news.models import Author, DailyViews
 from portal import views as portal_views
-from tests.browser.conftest import headline_fields, jpeg, unavailable
+from tests.browser.conftest import HEADLINES, headline_fields, jpeg, unavailable
 from tests.builders import make_article, make_author, make_category, make_tag
 
 VNU_JAR = Path(settings.BASE_DIR) / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -57,6 +59,14 @@ def pages(db):
         make_article("Story", codes=CODES, category=news, tags=[tag], authors=[author])
     for code in CODES:
         DailyViews.record(lead.pk, code)
+        # A breaking-news banner on every page, linked to the lead story.
+        BreakingNews.objects.create(
+            front_page=FrontPage.objects.get_or_create(edition=code)[0],
+            text=HEADLINES[code],
+            article=lead,
+            expires_at=timezone.now() + timedelta(hours=1),
+        )
+    day = timezone.localdate(lead.published_at)
 
     urls = {}
     for code in CODES:
@@ -72,6 +82,9 @@ def pages(db):
             f"{code}-search-nothing": (f"{base}/search/?q=nothing+like+this", 200),
             f"{code}-search-empty": (f"{base}/search/", 200),
             f"{code}-404": (f"{base}/no-such-page/", 404),
+            f"{code}-archive-day": (f"{base}/archive/{day:%Y/%m/%d}/", 200),
+            f"{code}-archive-month": (f"{base}/archive/{day:%Y/%m}/", 200),
+            f"{code}-archive-year": (f"{base}/archive/{day:%Y}/", 200),
         }
     return urls
 

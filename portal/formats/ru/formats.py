@@ -3,3 +3,5 @@ DATE_FORMAT = "j E Y"
 DATETIME_FORMAT = "j E Y, H:i"
 TIME_FORMAT = "H:i"
 SHORT_DATE_FORMAT = "d.m.Y"
+# "April 2021": archive month pages and calendars.
+YEAR_MONTH_FORMAT = "F Y"

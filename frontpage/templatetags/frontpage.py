@@ -1,0 +1,46 @@
+from django import template
+from django.db.models import Exists, OuterRef
+from django.utils import timezone, translation
+
+from core.cache import cached, changes_at
+from frontpage.models import BreakingNews
+from news.models import Article
+
+register = template.Library()
+
+BREAKING_CACHE_SECONDS = 600
+
+
+@register.inclusion_tag("includes/breaking.html")
+def breaking_news():
+    """The edition's breaking news for the banner on every reader page.
+
+    Kept with the site-wide fragments until content changes (lifting or editing
+    one is a save, which starts a new generation); expiry needs no write, so
+    expired items are dropped here at every render, and the page cache is told
+    when the first one shown expires.
+    """
+    code = translation.get_language()
+
+    def compute():
+        readable = Article.objects.for_readers(code).filter(pk=OuterRef("article_id"))
+        return [
+            {
+                "text": item.text,
+                "url": item.article.get_absolute_url() if item.article_readable else None,
+                "expires_at": item.expires_at,
+            }
+            for item in BreakingNews.objects.active(code)
+            .select_related("article")
+            .only("text", "expires_at", "article__id", "article__slug")
+            .annotate(article_readable=Exists(readable))
+        ]
+
+    now = timezone.now()
+    items = [
+        item
+        for item in cached(f"breaking:{code}", compute, BREAKING_CACHE_SECONDS)
+        if item["expires_at"] > now
+    ]
+    changes_at(min((item["expires_at"] for item in items), default=None))
+    return {"items": items}
