@@ -296,6 +296,7 @@ class ArticleView(PublicPageCacheMixin, EditionMixin, DetailView):
             {
                 "edition_urls": urls,
                 "available": [(editions.get(code), url) for code, url in urls.items()],
+                "page_not_found": True,
             },
             status=404,
         )

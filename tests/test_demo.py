@@ -1,13 +1,20 @@
 """The demo newsroom: the reference article and its neighbours, loaded once however often."""
 
-from datetime import datetime
+import hashlib
+import inspect
+import re
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.management import call_command
 
 from core import editions
+from news.demo import images
+from news.demo.images import lead_image
 from news.models import Article, Author, Category, DailyViews, Tag
+from widgets.models import Rate, WeatherReading
 
 pytestmark = pytest.mark.django_db
 
@@ -96,3 +103,38 @@ def test_every_edition_has_demo_news(client, demo):
     for code in editions.CODES:
         assert Article.objects.for_readers(code).count() >= 5, code
         assert client.get(f"/{code}/").status_code == 200
+
+
+def header_words(client, url):
+    html = client.get(url).content.decode()
+    return " ".join(
+        re.sub(r"<[^>]+>", " ", html[html.index("<header") : html.index("</header>")]).split()
+    )
+
+
+def test_a_fresh_demo_shows_the_recorded_rates_and_weather_labelled_with_their_date(
+    client, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    # Months after the samples were recorded: they still load, and say how old they are.
+    with time_machine.travel(datetime(2027, 3, 2, 12, 0, tzinfo=ZoneInfo("Asia/Almaty"))):
+        call_command("load_demo", verbosity=0)
+        english = header_words(client, "/en/")
+        russian = header_words(client, "/ru/")
+    assert Rate.objects.filter(date=date(2026, 11, 25)).count() == Rate.objects.count() > 4
+    assert WeatherReading.objects.get().city.slug == "astana"
+    assert "Currency rates : usd/kzt 447.9" in english
+    assert "as of 25 November 2026" in english
+    assert "Weather : Astana −3°C snow" in english
+    assert "Курсы валют" in russian and "по состоянию на 25 ноября 2026" in russian
+
+
+def test_demo_pictures_differ_and_carry_no_lettering_in_any_script(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    call_command("load_demo", verbosity=0)
+    digests = {hashlib.sha256(a.image.read()).hexdigest() for a in Article.objects.all()}
+    assert len(digests) == Article.objects.count()
+    # The same article always gets the same picture, so reloading changes no file.
+    assert lead_image("some-slug") == lead_image("some-slug") != lead_image("other-slug")
+    source = inspect.getsource(images)
+    assert ".text(" not in source and "ImageFont" not in source

@@ -13,6 +13,11 @@ from tests.builders import make_article, make_category
 pytestmark = pytest.mark.django_db
 
 
+def main(html):
+    """The page's own content: the footer lists every edition's home page on every page."""
+    return html[html.index("<main") : html.index("</main>")]
+
+
 def switcher(html):
     nav = html[html.index('class="switcher"') :]
     return nav[: nav.index("</nav>")]
@@ -96,6 +101,18 @@ def test_missing_edition_of_a_published_article_is_a_404_naming_where_to_read_it
     assert "қз" in unavailable(html)
 
 
+def test_the_missing_edition_404_advertises_no_alternates_or_canonical_address(client):
+    article = make_article(codes=("en", "ru"), slug="meeting")
+    html = client.get(f"/kk/article/{article.pk}-meeting/").content.decode()
+    head = html[: html.index("</head>")]
+    assert 'rel="alternate" hreflang' not in head
+    assert 'rel="canonical"' not in head and "og:url" not in head
+    assert "og:locale:alternate" not in head
+    # The page of the article itself does advertise them.
+    head = client.get(f"/en/article/{article.pk}-meeting/").content.decode().split("</head>")[0]
+    assert '<link rel="alternate" hreflang="ru"' in head
+
+
 def test_the_404_lists_editions_the_way_the_readers_language_does(client):
     article = make_article(codes=("en", "ru"), slug="meeting")
     html = client.get(f"/zh-hans/article/{article.pk}/").content.decode()
@@ -120,7 +137,7 @@ def test_articles_readers_may_not_see_reveal_no_editions(client, status):
         article = make_article(status=status, slug="meeting")
     response = client.get(f"/ru/article/{article.pk}-meeting/")
     assert response.status_code == 404
-    html = response.content.decode()
+    html = main(response.content.decode())
     assert "Эта статья есть" not in html and "English</a>" not in html
 
 
@@ -134,4 +151,4 @@ def test_previews_of_a_missing_edition_reveal_nothing_to_anonymous_readers(clien
     article = make_article(codes=("en",))
     response = client.get(f"/ru/preview/{article.pk}/")
     assert response.status_code == 404
-    assert "English</a>" not in response.content.decode()
+    assert "English</a>" not in main(response.content.decode())

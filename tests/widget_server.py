@@ -10,14 +10,12 @@ import socket
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-SAMPLES = Path(__file__).resolve().parent / "samples"
+# The recorded answers live with the widgets app, where `load_demo` reads them too.
+from widgets.demo import sample
 
-
-def sample(name):
-    return (SAMPLES / name).read_bytes()
+__all__ = ["BOMB", "Answer", "SampleServer", "closed_port_url", "sample"]
 
 
 class Answer:

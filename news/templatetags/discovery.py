@@ -57,6 +57,10 @@ def page_meta(context):
         return {}
     edition = editions.get(translation.get_language())
     urls = {code: absolute_url(url) for code, url in (context.get("edition_urls") or {}).items()}
+    if context.get("page_not_found"):
+        # A 404 advertises no canonical address or alternates, even when its switcher
+        # knows the editions where the page exists (they are only links for readers).
+        urls = {}
     canonical = urls.get(edition.code)
     page_obj = context.get("page_obj")
     alternates = hreflang_alternates(urls)

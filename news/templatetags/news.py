@@ -5,7 +5,7 @@ from django.template.defaultfilters import date as date_format
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import pgettext
+from django.utils.translation import gettext, pgettext
 
 from core import editions
 from core.cache import cached
@@ -19,16 +19,45 @@ POPULAR_CACHE_SECONDS = 60
 SITE_WIDE_CACHE_SECONDS = 600
 
 
-@register.inclusion_tag("includes/navigation.html")
-def main_navigation():
+def menu_items(code):
+    """[(name, url)] of the edition's top categories with news, cached until content changes."""
+    return cached(
+        f"nav:{code}",
+        lambda: [(category.name, category.get_absolute_url()) for category in Category.menu(code)],
+        SITE_WIDE_CACHE_SECONDS,
+    )
+
+
+@register.inclusion_tag("includes/navigation.html", takes_context=True)
+def main_navigation(context):
     """Top categories of the edition with news in them, for the main menu (cached until
-    content changes)."""
+    content changes), with the page's own section marked: the top category of the
+    category or article being read, from what the page already has in its context."""
     code = translation.get_language()
 
-    def compute():
-        return [(category.name, category.get_absolute_url()) for category in Category.menu(code)]
+    trail = context.get("breadcrumbs") or []
+    subject = context.get("subject")
+    top = trail[0] if trail else subject if isinstance(subject, Category) else None
+    request = context.get("request")
+    return {
+        "items": menu_items(code),
+        "home_url": reverse("news:home"),
+        "here": request.path if request is not None else None,
+        "section": top.get_absolute_url() if top is not None else None,
+    }
 
-    return {"items": cached(f"nav:{code}", compute, SITE_WIDE_CACHE_SECONDS)}
+
+@register.simple_tag
+def footer_links():
+    """The footer's sections (the main menu's, from the same cache) and each edition's
+    home page."""
+    code = translation.get_language()
+    sections = menu_items(code)
+    homes = []
+    for edition in editions.EDITIONS:
+        with translation.override(edition.code):
+            homes.append((edition, reverse("news:home")))
+    return {"sections": sections, "editions": homes}
 
 
 @register.simple_tag
@@ -105,6 +134,21 @@ def dated(moment, format_name="DATETIME_FORMAT"):
         archive.archive_url(timezone.localdate(moment)),
         time_element(moment, format_name),
     )
+@register.simple_tag
+def news_time(moment):
+    """<time> for a news feed, as precise as the reader needs: "14:05" today, "Yesterday,
+    14:05" the day before, the full date and time ("23 April 2021, 16:38") otherwise; days
+    as the agency counts them (Asia/Almaty), in the edition's own formats."""
+    moment = timezone.localtime(moment)
+    days_ago = (timezone.localdate() - moment.date()).days
+    time = date_format(moment, "TIME_FORMAT")
+    if days_ago == 0:
+        text = time
+    elif days_ago == 1:
+        text = gettext("Yesterday, %(time)s") % {"time": time}
+    else:
+        text = date_format(moment, "DATETIME_FORMAT")
+    return format_html('<time datetime="{}">{}</time>', date_format(moment, r"Y-m-d\TH:i:sO"), text)
 
 
 @register.inclusion_tag("includes/share.html", takes_context=True)

@@ -17,6 +17,7 @@ from core import editions
 from core.progress import Progress
 from news.demo.images import lead_image
 from news.models import Article, Author, Category, DailyViews, SiteSettings, Tag
+from widgets.demo import load_samples
 
 CONTENT = Path(__file__).resolve().parents[2] / "demo" / "content.json"
 VIEW_DAYS = 5
@@ -32,7 +33,8 @@ def translated(field, values):
 
 class Command(BaseCommand):
     help = (
-        "Load demo content (categories, tags, authors, articles in several editions, view counts)."
+        "Load demo content (categories, tags, authors, articles in several editions, view "
+        "counts) and the recorded currency rates and weather for the header."
     )
 
     def add_arguments(self, parser):
@@ -69,6 +71,8 @@ class Command(BaseCommand):
                 for item in content["authors"]
             }
             articles = self.load_articles(content["articles"], categories, tags, authors)
+            # The header's rates and weather, as recorded on one day (shown "as of" it).
+            load_samples()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo content ready: {len(articles)} articles, {len(categories)} categories, "
@@ -123,7 +127,7 @@ class Command(BaseCommand):
                 if not article.image or not article.image_width:
                     # A named file, so that Django reads its width and height.
                     name = f"{item['slug']}.jpg"
-                    picture = lead_image(item.get("image_color", "#2b5f8a"), item["slug"])
+                    picture = lead_image(item["slug"], item.get("scene"))
                     article.image.save(name, ContentFile(picture, name=name), save=False)
                 article.save()
                 article.tags.set([tags[slug] for slug in item.get("tags", [])])
