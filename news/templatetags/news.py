@@ -134,6 +134,8 @@ def dated(moment, format_name="DATETIME_FORMAT"):
         archive.archive_url(timezone.localdate(moment)),
         time_element(moment, format_name),
     )
+
+
 @register.simple_tag
 def news_time(moment):
     """<time> for a news feed, as precise as the reader needs: "14:05" today, "Yesterday,
