@@ -37,7 +37,10 @@ def main_navigation(context):
 
     trail = context.get("breadcrumbs") or []
     subject = context.get("subject")
-    top = trail[0] if trail else subject if isinstance(subject, Category) else None
+    # Archive pages' trails are dates, not sections: they mark no menu item.
+    top = trail[0] if trail else subject
+    if not isinstance(top, Category):
+        top = None
     request = context.get("request")
     return {
         "items": menu_items(code),
