@@ -14,7 +14,7 @@ the server would make.
    (core.translit.KK_LATN), Russian by ICAO Doc 9303 (the Latin of Russian
    passports), Uzbek by the official Uzbek Latin alphabet; then each
    character of the result by `COMMON` (Kazakh ı becomes i there).
-3. Drop accents (NFKD without combining marks: ä -> a, ş -> s, ğ -> g).
+3. Drop accents (NFKD without combining marks: ä -> a, ğ -> g, ñ -> n).
 4. Every run of anything but a-z and 0-9 becomes one hyphen; trim hyphens;
    cut at the last hyphen that keeps the slug within the field's length.
 """
@@ -43,10 +43,11 @@ UZ_LATN = {
     "э": "e", "ю": "yu", "я": "ya",
 }  # fmt: skip
 
-# Latin letters that have no accent to drop, and apostrophes inside words (don't, Oʻzbek).
+# Latin letters that have no accent to drop, ş and ç, whose bare s and c would read as
+# other sounds (Kazakh ашылды is aşyldy, so ashyldy), and apostrophes (don't, Oʻzbek).
 COMMON = {
-    "ı": "i", "ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "đ": "d", "ł": "l", "þ": "th",
-    "ð": "d", "'": "", "’": "", "‘": "", "ʻ": "", "ʼ": "", "`": "",
+    "ı": "i", "ş": "sh", "ç": "ch", "ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "đ": "d",
+    "ł": "l", "þ": "th", "ð": "d", "'": "", "’": "", "‘": "", "ʻ": "", "ʼ": "", "`": "",
 }  # fmt: skip
 
 RULES = {

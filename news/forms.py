@@ -48,6 +48,14 @@ class SlugFromTextMixin:
     """
 
     slug_source = "title"
+    slug_help = _(
+        "Filled in from the title as you type; you may change it. Latin letters, "
+        "digits and hyphens: it is part of the address."
+    )
+    nothing_to_slug = _(
+        "Type the address here, or write a title in Kazakh, Russian, Uzbek or English to "
+        "make it from."
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -55,10 +63,7 @@ class SlugFromTextMixin:
         if field is None:
             return
         field.required = False
-        field.help_text = _(
-            "Filled in from the title as you type; you may change it. Latin letters, "
-            "digits and hyphens: it is part of the address."
-        )
+        field.help_text = self.slug_help
         sources = [
             [self[name].auto_id, code]
             for code in slugs.SOURCE_ORDER
@@ -88,13 +93,7 @@ class SlugFromTextMixin:
             }
             slug = slugs.slug_from(texts, limit)
             if not slug:
-                self.add_error(
-                    "slug",
-                    _(
-                        "Type the address here, or write a title in Kazakh, Russian, Uzbek "
-                        "or English to make it from."
-                    ),
-                )
+                self.add_error("slug", self.nothing_to_slug)
                 return
             if self._slug_owner(slug) is not None:
                 slug = slugs.free_variant(
@@ -231,14 +230,24 @@ class ReviewDecisionForm(forms.Form):
     )
 
 
-class CategoryAdminForm(SlugFromTextMixin, MergeModelForm):
+class SlugFromNameMixin(SlugFromTextMixin):
     slug_source = "name"
+    slug_help = _(
+        "Filled in from the name as you type; you may change it. Latin letters, "
+        "digits and hyphens: it is part of the address."
+    )
+    nothing_to_slug = _(
+        "Type the address here, or write a name in Kazakh, Russian, Uzbek or English to "
+        "make it from."
+    )
 
 
-class PublicSubjectAdminForm(SlugFromTextMixin, MergeModelForm):
+class CategoryAdminForm(SlugFromNameMixin, MergeModelForm):
+    pass
+
+
+class PublicSubjectAdminForm(SlugFromNameMixin, MergeModelForm):
     """The tag and author form: what published articles show is the chief editor's to change."""
-
-    slug_source = "name"
 
     # Set by PublicSubjectAdmin.get_form for each request.
     can_publish = False

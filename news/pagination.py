@@ -95,10 +95,14 @@ class LargeTablePaginator(Paginator):
 
     @cached_property
     def _counted(self):
+        """(count, how): how is "exact", "estimated" or "capped" (no estimate to be had)."""
         capped = self.object_list.order_by()[: self.EXACT_UP_TO + 1].count()
         if capped <= self.EXACT_UP_TO:
-            return capped, False
-        return max(planner_estimate(self.object_list.order_by()) or 0, capped), True
+            return capped, "exact"
+        estimate = planner_estimate(self.object_list.order_by())
+        if estimate is None:
+            return capped, "capped"
+        return max(estimate, capped), "estimated"
 
     @property
     def count(self):
@@ -106,12 +110,12 @@ class LargeTablePaginator(Paginator):
 
     @property
     def estimated(self):
-        return self._counted[1]
+        return self._counted[1] == "estimated"
 
     @property
     def capped(self):
         """More than EXACT_UP_TO matches, and no estimate of how many."""
-        return self.estimated and self.count <= self.EXACT_UP_TO + 1
+        return self._counted[1] == "capped"
 
 
 def planner_estimate(queryset):
