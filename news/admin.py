@@ -216,6 +216,8 @@ class ArticleAdmin(
     # exact only up to LargeTablePaginator.EXACT_UP_TO rows.
     show_full_result_count = False
     paginator = LargeTablePaginator
+    # Filter counts ("Show counts") would be a COUNT per choice over every article.
+    show_facets = admin.ShowFacets.NEVER
 
     class Media:
         css = {"all": ("news/admin.css",)}

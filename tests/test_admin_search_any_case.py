@@ -185,6 +185,15 @@ def test_article_list_counts_only_up_to_a_cap(client, chief):
     assert "3 articles" in response.content.decode()
 
 
+def test_filter_counts_are_not_offered_even_when_asked_for(client, chief):
+    make_article()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(CHANGELIST, {"_facets": "True"})
+    assert response.status_code == 200
+    assert len(counts_of_articles(queries.captured_queries)) == 1
+    assert "Show counts" not in response.content.decode()
+
+
 def test_beyond_the_cap_the_list_says_about_or_more_than(client, chief, monkeypatch):
     monkeypatch.setattr(LargeTablePaginator, "EXACT_UP_TO", 3)
     for _ in range(5):
