@@ -13,7 +13,7 @@ class NewsConfig(AppConfig):
         from django.db.models.signals import post_save, pre_save
 
         from news.images import make_article_renditions
-        from news.models import Article
+        from news.models import Article, Author, Category, Tag, refresh_admin_search
         from news.sanitize import sanitize_article
         from news.search import register_sqlite_functions
 
@@ -21,5 +21,11 @@ class NewsConfig(AppConfig):
         post_save.connect(
             make_article_renditions, sender=Article, dispatch_uid="news.article_renditions"
         )
+        for model in (Article, Category, Tag, Author):
+            pre_save.connect(
+                refresh_admin_search,
+                sender=model,
+                dispatch_uid=f"news.admin_search.{model.__name__}",
+            )
         # Case-insensitive search in every script on SQLite (see news.search).
         connection_created.connect(register_sqlite_functions, dispatch_uid="news.search_fold")

@@ -1,10 +1,14 @@
 """Admin forms: merging concurrent saves, body cleaning, who may publish articles, tags
 and authors, and the review workflow's forms."""
 
+import json
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.widgets import AdminProseEditorWidget
+from modeltranslation.utils import build_localized_fieldname
 
+from core import editions, slugs
 from core.merge import MergeModelForm
 from news import kazakh_scripts
 from news.models import Article
@@ -33,7 +37,95 @@ def body_widget():
     return AdminProseEditorWidget(config={"extensions": EDITOR_EXTENSIONS}, preset="configurable")
 
 
-class ArticleAdminForm(MergeModelForm):
+class SlugFromTextMixin:
+    """A slug made from the title (or name) as the editor types, editable, and unique.
+
+    The browser (news/static/news/slug.js) fills an empty slug while the editor types
+    in the source fields, with the rules of core.slugs, which it reads from the
+    input's data attributes, until the editor types in the slug itself. A slug left
+    empty is made here by the same rules (with -2, -3… if taken); a slug typed or
+    filled in that another row already has is refused with the row's name.
+    """
+
+    slug_source = "title"
+    slug_help = _(
+        "Filled in from the title as you type; you may change it. Latin letters, "
+        "digits and hyphens: it is part of the address."
+    )
+    nothing_to_slug = _(
+        "Type the address here, or write a title in Kazakh, Russian, Uzbek or English to "
+        "make it from."
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("slug")
+        if field is None:
+            return
+        field.required = False
+        field.help_text = self.slug_help
+        sources = [
+            [self[name].auto_id, code]
+            for code in slugs.SOURCE_ORDER
+            if (name := build_localized_fieldname(self.slug_source, code)) in self.fields
+        ]
+        field.widget.attrs.update(
+            {
+                "data-slug-from": json.dumps(sources),
+                "data-slug-rules": json.dumps(slugs.RULES, ensure_ascii=False),
+                "data-slug-max-length": field.max_length or "",
+            }
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if "slug" in self.fields and "slug" not in self.errors:
+            self._clean_slug(cleaned)
+        return cleaned
+
+    def _clean_slug(self, cleaned):
+        limit = self.fields["slug"].max_length
+        slug = cleaned.get("slug")
+        if not slug:
+            texts = {
+                code: cleaned.get(build_localized_fieldname(self.slug_source, code))
+                for code in editions.CODES
+            }
+            slug = slugs.slug_from(texts, limit)
+            if not slug:
+                self.add_error("slug", self.nothing_to_slug)
+                return
+            if self._slug_owner(slug) is not None:
+                slug = slugs.free_variant(
+                    slug, lambda candidate: self._slug_owner(candidate) is not None, limit
+                )
+            cleaned["slug"] = slug
+            return
+        owner = self._slug_owner(slug)
+        if owner is not None:
+            free = slugs.free_variant(
+                slug, lambda candidate: self._slug_owner(candidate) is not None, limit
+            )
+            self.add_error(
+                "slug",
+                forms.ValidationError(
+                    _(
+                        "The address “%(slug)s” is already taken by “%(owner)s”. "
+                        "Choose another, for example “%(free)s”."
+                    ),
+                    code="unique",
+                    params={"slug": slug, "owner": owner, "free": free},
+                ),
+            )
+
+    def _slug_owner(self, slug):
+        rows = self._meta.model._default_manager.filter(slug=slug)
+        if self.instance.pk is not None:
+            rows = rows.exclude(pk=self.instance.pk)
+        return rows.first()
+
+
+class ArticleAdminForm(SlugFromTextMixin, MergeModelForm):
     """The article form; only users who may publish can choose or leave "published"."""
 
     # Set by ArticleAdmin.get_form for each request.
@@ -138,7 +230,23 @@ class ReviewDecisionForm(forms.Form):
     )
 
 
-class PublicSubjectAdminForm(MergeModelForm):
+class SlugFromNameMixin(SlugFromTextMixin):
+    slug_source = "name"
+    slug_help = _(
+        "Filled in from the name as you type; you may change it. Latin letters, "
+        "digits and hyphens: it is part of the address."
+    )
+    nothing_to_slug = _(
+        "Type the address here, or write a name in Kazakh, Russian, Uzbek or English to "
+        "make it from."
+    )
+
+
+class CategoryAdminForm(SlugFromNameMixin, MergeModelForm):
+    pass
+
+
+class PublicSubjectAdminForm(SlugFromNameMixin, MergeModelForm):
     """The tag and author form: what published articles show is the chief editor's to change."""
 
     # Set by PublicSubjectAdmin.get_form for each request.

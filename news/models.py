@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname, get_translation_fields
 
 from core import editions
+from core.casefold import fold
 from core.singleton import SingletonModel
 from news.images import CleanImageField, article_image_path, author_photo_path
 
@@ -76,9 +77,38 @@ class EditionContent(models.Model):
     are filled. The one definition of "in which editions" for every model."""
 
     edition_fields = ()
+    # The translated fields the admin's search and pickers look in, besides the slug.
+    search_sources = ()
+
+    # The slug and every edition's `search_sources`, case-folded (core.casefold): the
+    # admin searches this column with a folded term, so that case does not matter in any
+    # script on SQLite or PostgreSQL (there with a trigram index, migration 0008).
+    admin_search = models.TextField(_("search text"), blank=True, default="", editable=False)
 
     class Meta:
         abstract = True
+
+    def save(self, *args, **kwargs):
+        # refresh_admin_search runs on pre_save; a partial save of a source must write it too.
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and set(update_fields) & set(self.admin_search_columns()):
+            kwargs["update_fields"] = {*update_fields, "admin_search"}
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def admin_search_columns(cls):
+        return ["slug", *get_translation_fields(*cls.search_sources)]
+
+    @classmethod
+    def admin_search_text(cls, values):
+        """The folded search text of a row whose columns are `values` (a mapping)."""
+        parts = (values.get(name) for name in cls.admin_search_columns())
+        return "\n".join(fold(part) for part in parts if part)
+
+    def refresh_admin_search(self):
+        # getattr, not __dict__: a deferred column is read rather than left out.
+        columns = self.admin_search_columns()
+        self.admin_search = self.admin_search_text({name: getattr(self, name) for name in columns})
 
     @classmethod
     def presence_in(cls, code):
@@ -120,6 +150,7 @@ class Subject(EditionContent):
     It exists in an edition where it has a name there."""
 
     edition_fields = ("name",)
+    search_sources = ("name",)
     url_name = None  # the reader page of one subject
 
     name = models.CharField(_("name"), max_length=100)
@@ -424,6 +455,7 @@ class Article(EditionContent):
         UNPUBLISHED = "unpublished", _("Unpublished")
 
     edition_fields = ("title", "body")
+    search_sources = ("title",)
 
     class State(models.TextChoices):
         """The status as the newsroom says it: "published" with a future time is scheduled."""
@@ -485,6 +517,16 @@ class Article(EditionContent):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        on_delete=models.SET_NULL,
+    )
+    # Who saved it last in the newsroom (the admin form, a workflow step, a restore).
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("updated by"),
         null=True,
         blank=True,
         editable=False,
@@ -626,3 +668,9 @@ class SiteSettings(SingletonModel):
 
     def __str__(self):
         return str(_("Site settings"))
+
+
+def refresh_admin_search(sender, instance, **kwargs):
+    """pre_save receiver (news.apps): on every save, raw ones (fixtures, reverted revisions)
+    included, the search column follows the titles and names."""
+    instance.refresh_admin_search()

@@ -4,10 +4,14 @@ A listing in a million-article archive would otherwise run COUNT(*) over
 every matching row on every request. Listings (category, tag, author) do not
 count at all: a page reads one row more than it shows to know whether an
 older page exists. Search counts, but stops after MAX_PAGES pages. Beyond
-MAX_PAGES pages, readers are pointed to search for older news.
+MAX_PAGES pages, readers are pointed to search for older news. The admin's
+article list counts exactly up to a cap and estimates beyond it.
 """
 
+import json
+
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.db import connections
 from django.utils.functional import cached_property
 
 MAX_PAGES = 100
@@ -75,3 +79,54 @@ class ArchivePaginator(Paginator):
         if not rows and number > 1:
             raise EmptyPage("That page contains no results")
         return ArchivePage(rows[: self.per_page], number, self, len(rows) > self.per_page)
+
+
+class LargeTablePaginator(Paginator):
+    """The admin's article list: an exact count only where it is cheap.
+
+    COUNT(*) over a million articles reads every row on every view of the list.
+    This counts at most EXACT_UP_TO + 1 matches (a LIMITed subquery); when there are
+    more, PostgreSQL's planner estimate of the query's rows stands in for the count
+    (`estimated` is then true and the list says "about"). SQLite has no estimate: there
+    the count stops at the cap and the list says "more than".
+    """
+
+    EXACT_UP_TO = 10_000
+
+    @cached_property
+    def _counted(self):
+        """(count, how): how is "exact", "estimated" or "capped" (no estimate to be had)."""
+        capped = self.object_list.order_by()[: self.EXACT_UP_TO + 1].count()
+        if capped <= self.EXACT_UP_TO:
+            return capped, "exact"
+        estimate = planner_estimate(self.object_list.order_by())
+        if estimate is None:
+            return capped, "capped"
+        return max(estimate, capped), "estimated"
+
+    @property
+    def count(self):
+        return self._counted[0]
+
+    @property
+    def estimated(self):
+        return self._counted[1] == "estimated"
+
+    @property
+    def capped(self):
+        """More than EXACT_UP_TO matches, and no estimate of how many."""
+        return self._counted[1] == "capped"
+
+
+def planner_estimate(queryset):
+    """The rows PostgreSQL's planner expects `queryset` to return; None elsewhere."""
+    connection = connections[queryset.db]
+    if connection.vendor != "postgresql":
+        return None
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        plan = cursor.fetchone()[0]
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    return int(plan[0]["Plan"]["Plan Rows"])

@@ -238,3 +238,14 @@ def index_name(code):
 
 def search_index_names():
     return [index_name(code) for code in editions.CODES]
+
+
+def admin_search_index(model_name, concurrently=True):
+    """(name, CREATE INDEX statement) of the trigram index on a news table's admin_search
+    column (PostgreSQL, pg_trgm): the admin's folded `LIKE '%word%'` reads it. Used by
+    migration 0008 and by the scale-data generator, which builds it after its inserts."""
+    name = f"news_{model_name}_admin_search_trgm"
+    return name, (
+        f"CREATE INDEX {'CONCURRENTLY ' if concurrently else ''}IF NOT EXISTS {name} "
+        f"ON news_{model_name} USING gin (admin_search gin_trgm_ops)"
+    )

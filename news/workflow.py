@@ -29,6 +29,7 @@ def not_publishable_reason(article):
 
 def _save(article, user, action, comment, publish_at=None, note=""):
     with transaction.atomic(), reversion.create_revision():
+        article.updated_by = user
         article.save()
         reversion.set_user(user)
         reversion.set_comment(comment)
@@ -130,6 +131,7 @@ def publish(article, user, comment):
         raise WorkflowError(reason)
     old_status = article.status
     article.status = Article.Status.PUBLISHED
+    article.updated_by = user
     with transaction.atomic(), reversion.create_revision():
         article.save()
         reversion.set_user(user)

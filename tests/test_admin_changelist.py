@@ -4,6 +4,7 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -143,3 +144,50 @@ def test_changelist_query_count_does_not_grow_with_rows(client, chief):
     for _ in range(12):
         make_article(codes=("kk",), authors=[make_author()], category=make_category())
     assert count_queries() == few
+
+
+def test_list_shows_a_thumbnail_and_who_updated_it_when(client, chief):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from tests.admin_helpers import change_url, form_data_of
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (800, 450), (11, 79, 138)).save(buffer, "JPEG")
+    pictured = make_article("With a picture")
+    pictured.image = SimpleUploadedFile("lead.jpg", buffer.getvalue(), content_type="image/jpeg")
+    pictured.save()
+    make_article("Without a picture")
+    # Saved through the form by a named editor, at a known time.
+    editor = make_staff(CHIEF_EDITOR, "aigerim")
+    editor.first_name, editor.last_name = "Aigerim", "Sadykova"
+    editor.save()
+    with time_machine.travel(datetime(2031, 3, 14, 4, 26, tzinfo=UTC), tick=False):
+        client.force_login(editor)
+        response = client.post(change_url(pictured), form_data_of(pictured))
+    assert response.status_code == 302
+    assert response.url.endswith("/admin/news/article/")
+    client.force_login(editor)
+    _rows, html = rows(client)
+    row = row_of(html, "With a picture")
+    stem = Article.objects.get(pk=pictured.pk).image.name.rsplit(".", 1)[0]
+    assert f'<img class="article-thumb" src="/media/{stem}-320w.jpg"' in row
+    assert '<td class="field-updated_by_name">Aigerim Sadykova</td>' in row
+    assert '<td class="field-updated_at nowrap">14 March 2031, 09:26</td>' in row
+    bare = row_of(html, "Without a picture")
+    assert 'class="article-thumb article-thumb-none"' in bare
+    assert '<td class="field-updated_by_name">—</td>' in bare
+
+
+def test_workflow_steps_and_bulk_actions_record_who_updated(client, chief):
+    from news import workflow
+
+    user = make_staff(CHIEF_EDITOR, "bolat")
+    draft = make_article(status=Article.Status.DRAFT)
+    workflow.submit_for_review(draft, user)
+    assert Article.objects.get(pk=draft.pk).updated_by == user
+    other = make_article(status=Article.Status.DRAFT)
+    workflow.publish(other, user, "Published")
+    assert Article.objects.get(pk=other.pk).updated_by == user
