@@ -72,11 +72,10 @@ class PublicSubjectQuerySet(EditionQuerySet):
         )
 
 
-class EditionContent(models.Model):
-    """Content that exists in some editions only: where all of its `edition_fields`
-    are filled. The one definition of "in which editions" for every model."""
+class FoldedSearch(models.Model):
+    """A row the admin finds by its slug and names in any case and script (news.admin's
+    FoldedSearchMixin): articles, categories, tags and authors."""
 
-    edition_fields = ()
     # The translated fields the admin's search and pickers look in, besides the slug.
     search_sources = ()
 
@@ -109,6 +108,16 @@ class EditionContent(models.Model):
         # getattr, not __dict__: a deferred column is read rather than left out.
         columns = self.admin_search_columns()
         self.admin_search = self.admin_search_text({name: getattr(self, name) for name in columns})
+
+
+class EditionContent(models.Model):
+    """Content that exists in some editions only: where all of its `edition_fields`
+    are filled. The one definition of "in which editions" for every model."""
+
+    edition_fields = ()
+
+    class Meta:
+        abstract = True
 
     @classmethod
     def presence_in(cls, code):
@@ -145,7 +154,7 @@ class EditionContent(models.Model):
         return all(self.text(name, code) for name in self.edition_fields)
 
 
-class Subject(EditionContent):
+class Subject(FoldedSearch, EditionContent):
     """What articles are filed under and readers browse by: a category, tag or author.
     It exists in an edition where it has a name there."""
 
@@ -445,7 +454,7 @@ class ArticleQuerySet(EditionQuerySet):
         return self.filter(pk__in=candidates).newest_first()
 
 
-class Article(EditionContent):
+class Article(FoldedSearch, EditionContent):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         # Handed to the chief editor, with a proposed publish time (proposed_publish_at).
