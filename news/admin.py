@@ -28,7 +28,7 @@ from coediting.admin import CoeditingAdminMixin
 from core import editions
 from core.merge import MergeAdminMixin, MergeModelForm
 from core.singleton import SingletonModelAdmin
-from news import desk, kazakh_scripts, revisions, workflow
+from news import body_images, desk, kazakh_scripts, revisions, workflow
 from news.forms import (
     ArticleAdminForm,
     PublicSubjectAdminForm,
@@ -174,7 +174,7 @@ class ArticleAdmin(CoeditingAdminMixin, MergeAdminMixin, VersionAdmin, TabbedTra
     actions = ("publish_selected", "unpublish_selected")
 
     class Media:
-        css = {"all": ("news/admin.css",)}
+        css = {"all": ("news/admin.css", "news/body-image.css")}
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("authors")
@@ -263,6 +263,17 @@ class ArticleAdmin(CoeditingAdminMixin, MergeAdminMixin, VersionAdmin, TabbedTra
         view = self.admin_site.admin_view
         return [
             path("desk/", view(self.desk_edition_view), name="news_article_desk"),
+            # Pictures for the body editor (news.body_images).
+            path(
+                "body-images/",
+                view(body_images.BodyImageChoicesView.as_view(model_admin=self)),
+                name="news_article_body_images",
+            ),
+            path(
+                "body-images/upload/",
+                view(body_images.BodyImageUploadView.as_view(model_admin=self)),
+                name="news_article_body_image_upload",
+            ),
             path(
                 "<path:object_id>/workflow/",
                 view(self.workflow_view),

@@ -13,13 +13,16 @@ class NewsConfig(AppConfig):
         from django.db.models.signals import post_save, pre_save
 
         from news.images import make_article_renditions
-        from news.models import Article
+        from news.models import Article, BodyImage
         from news.sanitize import sanitize_article
         from news.search import register_sqlite_functions
 
         pre_save.connect(sanitize_article, sender=Article, dispatch_uid="news.sanitize_article")
         post_save.connect(
             make_article_renditions, sender=Article, dispatch_uid="news.article_renditions"
+        )
+        post_save.connect(
+            make_article_renditions, sender=BodyImage, dispatch_uid="news.body_image_renditions"
         )
         # Case-insensitive search in every script on SQLite (see news.search).
         connection_created.connect(register_sqlite_functions, dispatch_uid="news.search_fold")
