@@ -63,7 +63,8 @@ function openDialog(editor, options) {
     fields[name].value = current[name] || ""
     return element("label", {}, [element("span", { text: labels[name] }), fields[name]])
   })
-  fields.alt.required = true
+  // Checked on submit with our own translated message, not the browser's bubble.
+  fields.alt.setAttribute("aria-required", "true")
   const showChosen = () => {
     preview.hidden = !chosen
     if (chosen) preview.src = chosen.thumbnail || chosen.src
