@@ -90,7 +90,7 @@ class ArticleAdminForm(MergeModelForm):
                 if value not in hidden or self.stored_status == value
             ]
         focus_x = self.fields.get("image_focus_x")
-        if focus_x is not None and self.instance.image:
+        if focus_x is not None and "image_focus_y" in self.fields and self.instance.image:
             # The stored image is what the editor clicks on to choose the focal point.
             focus_x.widget = FocalPointWidget(
                 image_url=self.instance.image.url, down_id=self["image_focus_y"].auto_id
