@@ -194,7 +194,10 @@ class MergeFormMixin:
         self._uploads = {
             name: value
             for name, value in self.cleaned_data.items()
-            if isinstance(self.fields[name], forms.FileField) and isinstance(value, File)
+            # A stored file (no new upload) is no upload to keep.
+            if isinstance(self.fields[name], forms.FileField)
+            and isinstance(value, File)
+            and not isinstance(value, FieldFile)
         }
 
     def _post_clean(self):

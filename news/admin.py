@@ -31,7 +31,7 @@ from core import editions
 from core.casefold import fold
 from core.merge import MergeAdminMixin, MergeModelForm
 from core.singleton import SingletonModelAdmin
-from news import desk, kazakh_scripts, revisions, workflow
+from news import body_images, desk, kazakh_scripts, revisions, workflow
 from news.forms import (
     ArticleAdminForm,
     CategoryAdminForm,
@@ -220,7 +220,7 @@ class ArticleAdmin(
     show_facets = admin.ShowFacets.NEVER
 
     class Media:
-        css = {"all": ("news/admin.css",)}
+        css = {"all": ("news/admin.css", "news/body-image.css")}
         js = ("news/slug.js",)
 
     def get_queryset(self, request):
@@ -311,6 +311,17 @@ class ArticleAdmin(
         view = self.admin_site.admin_view
         return [
             path("desk/", view(self.desk_edition_view), name="news_article_desk"),
+            # Pictures for the body editor (news.body_images).
+            path(
+                "body-images/",
+                view(body_images.BodyImageChoicesView.as_view(model_admin=self)),
+                name="news_article_body_images",
+            ),
+            path(
+                "body-images/upload/",
+                view(body_images.BodyImageUploadView.as_view(model_admin=self)),
+                name="news_article_body_image_upload",
+            ),
             path(
                 "<path:object_id>/workflow/",
                 view(self.workflow_view),

@@ -13,7 +13,7 @@ class NewsConfig(AppConfig):
         from django.db.models.signals import post_save, pre_save
 
         from news.images import make_article_renditions
-        from news.models import Article, Author, Category, Tag, refresh_admin_search
+        from news.models import Article, Author, BodyImage, Category, Tag, refresh_admin_search
         from news.sanitize import sanitize_article
         from news.search import register_sqlite_functions
 
@@ -27,5 +27,8 @@ class NewsConfig(AppConfig):
                 sender=model,
                 dispatch_uid=f"news.admin_search.{model.__name__}",
             )
+        post_save.connect(
+            make_article_renditions, sender=BodyImage, dispatch_uid="news.body_image_renditions"
+        )
         # Case-insensitive search in every script on SQLite (see news.search).
         connection_created.connect(register_sqlite_functions, dispatch_uid="news.search_fold")

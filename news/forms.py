@@ -4,15 +4,20 @@ and authors, and the review workflow's forms."""
 import json
 
 from django import forms
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.widgets import AdminProseEditorWidget
-from modeltranslation.utils import build_localized_fieldname
+from modeltranslation.utils import build_localized_fieldname, get_translation_fields
 
 from core import editions, slugs
 from core.merge import MergeModelForm
 from news import kazakh_scripts
+from news.images import FocalPointWidget
 from news.models import Article
 from news.sanitize import BODY_FIELDS, clean_html
+from news.workflow import edition_names
+
+ALT_FIELDS = tuple(get_translation_fields("image_alt"))
 
 # What the body editor offers; news.sanitize allows the same markup and nothing more.
 EDITOR_EXTENSIONS = {
@@ -33,8 +38,32 @@ EDITOR_EXTENSIONS = {
 }
 
 
+def body_image_options():
+    """The body-image extension's options (news/static/news/body-image.js): where to
+    upload and choose pictures, and its texts in the admin's language."""
+    return {
+        "uploadUrl": reverse_lazy("admin:news_article_body_image_upload"),
+        "choicesUrl": reverse_lazy("admin:news_article_body_images"),
+        "labels": {
+            "insert": _("Insert image"),
+            "save": _("Save image"),
+            "title": _("Image in the text"),
+            "upload": _("Upload a new image (JPEG, PNG or WebP)"),
+            "choose": _("Choose an uploaded image"),
+            "alt": _("Alt text: what the picture shows, for readers who cannot see it"),
+            "caption": _("Caption"),
+            "credit": _("Credit"),
+            "cancel": _("Cancel"),
+            "altRequired": _("Describe the picture for readers who cannot see it."),
+            "required": _("Upload or choose an image."),
+            "failed": _("The image could not be uploaded. Try again."),
+        },
+    }
+
+
 def body_widget():
-    return AdminProseEditorWidget(config={"extensions": EDITOR_EXTENSIONS}, preset="configurable")
+    extensions = {**EDITOR_EXTENSIONS, "BodyImage": body_image_options()}
+    return AdminProseEditorWidget(config={"extensions": extensions}, preset="configurable")
 
 
 class SlugFromTextMixin:
@@ -151,6 +180,12 @@ class ArticleAdminForm(SlugFromTextMixin, MergeModelForm):
                 for value, label in status.choices
                 if value not in hidden or self.stored_status == value
             ]
+        focus_x = self.fields.get("image_focus_x")
+        if focus_x is not None and "image_focus_y" in self.fields and self.instance.image:
+            # The stored image is what the editor clicks on to choose the focal point.
+            focus_x.widget = FocalPointWidget(
+                image_url=self.instance.image.url, down_id=self["image_focus_y"].auto_id
+            )
 
     def clean(self):
         cleaned = super().clean()
@@ -165,12 +200,42 @@ class ArticleAdminForm(SlugFromTextMixin, MergeModelForm):
                 "status",
                 _("Write a title and a body in at least one edition before publishing."),
             )
+        elif status == Article.Status.PUBLISHED and self._alt_matters():
+            self._require_alt(cleaned)
         if not self.can_publish and status is not None:
             if status == Article.Status.PUBLISHED and self.stored_status != status:
                 self.add_error("status", _("Only a chief editor can publish an article."))
             elif self.stored_status == Article.Status.PUBLISHED and status != self.stored_status:
                 self.add_error("status", _("Only a chief editor can unpublish an article."))
         return cleaned
+
+    def _require_alt(self, cleaned):
+        if missing := self._editions_missing_alt(cleaned):
+            field = build_localized_fieldname("image_alt", missing[0])
+            self.add_error(
+                field if field in self.fields else "status",
+                _(
+                    "Describe the lead image in its alt text in every edition before "
+                    "publishing; it is missing in: %(editions)s."
+                )
+                % {"editions": edition_names(missing)},
+            )
+
+    def _alt_matters(self):
+        """Publishing now, or changing the image or its alt text on a published article: an
+        article published before alt texts existed can still have a typo fixed."""
+        return self.stored_status != Article.Status.PUBLISHED or bool(
+            {"image", *ALT_FIELDS} & set(self.changed_data)
+        )
+
+    def _editions_missing_alt(self, cleaned):
+        columns = {*Article.presence_columns(), *ALT_FIELDS}
+        as_typed = Article(**{name: cleaned.get(name) for name in columns})
+        # An unchanged upload cleans to the stored file, a cleared one to False. Only
+        # the name goes on the copy: assigning the file would move it to the copy.
+        image = cleaned.get("image", self.instance.image)
+        as_typed.image = (getattr(image, "name", None) or "image") if image else None
+        return as_typed.editions_missing_alt()
 
     def _written_in_an_edition(self, cleaned):
         as_typed = Article(**{name: cleaned.get(name) for name in Article.presence_columns()})

@@ -10,7 +10,12 @@ survive, and it is stored under a random name, so nothing of the uploader's
 file name reaches storage.
 
 Renditions are made next to an article's lead image (`<name>-640w.webp`,
-`<name>-640w.jpg`) when the article is saved, whichever way it is saved.
+`<name>-640w.jpg`) when the article is saved, whichever way it is saved, and
+one set per aspect ratio that pages crop to (`<name>-3x2-f500x250-640w.webp`):
+each crop is the largest of that ratio centred on the image's focal point (two
+fractions 0..1, `FocalPointField`), pushed back inside the picture at the
+edges. The focal point is part of the name, so moving it makes new crops
+instead of serving stale ones from a cache.
 """
 
 import io
@@ -23,6 +28,7 @@ from dataclasses import dataclass
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.fields.files import ImageFieldFile
 from django.utils import timezone
@@ -34,6 +40,9 @@ logger = logging.getLogger(__name__)
 MAX_BYTES = 20 * 1024 * 1024
 MAX_PIXELS = 40_000_000
 WIDTHS = (320, 640, 960, 1280)
+# The aspect ratios pages crop images to (static/css/portal.css): cards 3:2, the lead story 16:9.
+ASPECTS = {"3x2": (3, 2), "16x9": (16, 9)}
+CENTRE = (0.5, 0.5)
 # Pillow format name → the extension we store it under.
 FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 JPEG_QUALITY = 85
@@ -55,6 +64,10 @@ def article_image_path(instance, filename):
 
 def author_photo_path(instance, filename):
     return _random_path("authors", filename)
+
+
+def body_image_path(instance, filename):
+    return _random_path("body", filename)
 
 
 class CleanImage(SimpleUploadedFile):
@@ -184,14 +197,113 @@ class CleanImageFieldFile(ImageFieldFile):
         content = clean_upload(content)
         super().save(content.name, content, save)
 
+    @property
+    def focus(self):
+        """The focal point (across, down) as fractions 0..1; the centre without focus fields."""
+        names = self.field.focus_fields
+        if not names:
+            return CENTRE
+        values = (getattr(self.instance, name, None) for name in names)
+        return tuple(0.5 if value is None else value for value in values)
+
 
 class CleanImageField(models.ImageField):
-    """An ImageField whose files are always stored cleaned (see clean_upload)."""
+    """An ImageField whose files are always stored cleaned (see clean_upload).
+
+    `focus_fields` names the model's two FocalPointFields (across, down) that
+    its cropped renditions centre on; without them crops centre on the middle.
+    """
 
     attr_class = CleanImageFieldFile
 
+    def __init__(self, *args, focus_fields=None, **kwargs):
+        self.focus_fields = tuple(focus_fields) if focus_fields else None
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        if self.focus_fields:
+            kwargs["focus_fields"] = self.focus_fields
+        return name, path, args, kwargs
+
     def formfield(self, **kwargs):
         return super().formfield(**{"form_class": CleanImageFormField, **kwargs})
+
+
+class FocalPointField(models.FloatField):
+    """One coordinate of an image's focal point: a fraction 0..1 of its width or height."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("default", 0.5)
+        kwargs.setdefault("validators", [MinValueValidator(0.0), MaxValueValidator(1.0)])
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        # Fixed by the class: keep migrations free of them.
+        kwargs.pop("validators", None)
+        if kwargs.get("default") == 0.5:
+            kwargs.pop("default")
+        return name, path, args, kwargs
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": FocalPointFormField, **kwargs})
+
+
+class FocalPointFormField(forms.FloatField):
+    """A fraction 0..1; left empty (or not sent at all, by an older form) it is the centre."""
+
+    def __init__(self, **kwargs):
+        kwargs.update(required=False, min_value=0.0, max_value=1.0)
+        kwargs.setdefault("widget", forms.NumberInput(attrs={"step": "0.001"}))
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return CENTRE[0] if value is None else value
+
+
+class FocalPointWidget(forms.NumberInput):
+    """The across fraction as a number, with the image under it: a click on the image sets
+    this field and the down field (`down_id`) to where it was clicked (news/focal-point.js);
+    both stay typeable for editors without a pointer."""
+
+    template_name = "news/widgets/focal_point.html"
+
+    def __init__(self, image_url, down_id, attrs=None):
+        super().__init__({"step": "0.001", "min": "0", "max": "1", **(attrs or {})})
+        self.image_url = image_url
+        self.down_id = down_id
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["image_url"] = self.image_url
+        context["widget"]["down_id"] = self.down_id
+        return context
+
+    class Media:
+        css = {"all": ("news/focal-point.css",)}
+        js = ("news/focal-point.js",)
+
+
+def _focus_key(focus):
+    """The focal point in thousandths, clamped to the picture: what names and crops use."""
+    return tuple(round(min(1.0, max(0.0, float(value))) * 1000) for value in focus)
+
+
+def crop_box(width, height, aspect, focus=CENTRE):
+    """The largest (left, top, right, bottom) box of ratio `aspect` in a width×height image
+    whose centre is the focal point, shifted only as far as needed to stay inside the image,
+    so the focal point is always in the crop, even at the very edge."""
+    across, down = aspect
+    if width * down > height * across:  # wider than the ratio: keep the full height
+        box_width, box_height = max(1, min(width, round(height * across / down))), height
+    else:
+        box_width, box_height = width, max(1, min(height, round(width * down / across)))
+    fx, fy = (value / 1000 for value in _focus_key(focus))
+    left = min(max(round(fx * width - box_width / 2), 0), width - box_width)
+    top = min(max(round(fy * height - box_height / 2), 0), height - box_height)
+    return (left, top, left + box_width, top + box_height)
 
 
 @dataclass(frozen=True)
@@ -199,6 +311,7 @@ class Rendition:
     width: int
     webp: str
     jpeg: str
+    height: int | None = None
 
 
 def rendition_widths(width):
@@ -208,48 +321,82 @@ def rendition_widths(width):
     return sorted({min(w, width) for w in WIDTHS})
 
 
-def rendition_name(name, width, extension):
+def rendition_name(name, width, extension, aspect=None, focus=CENTRE):
     stem = posixpath.splitext(name)[0]
+    if aspect:
+        fx, fy = _focus_key(focus)
+        stem = f"{stem}-{aspect}-f{fx}x{fy}"
     return f"{stem}-{width}w.{extension}"
 
 
-def renditions(field_file, width):
-    """Rendition URLs of a stored image, narrowest first (no storage access)."""
+def _focus_of(field_file):
+    return getattr(field_file, "focus", CENTRE)
+
+
+def renditions(field_file, width, aspect=None, height=None):
+    """Rendition URLs of a stored image, narrowest first (no storage access).
+
+    With `aspect` (a key of ASPECTS) and the image's `height`: the crops to that
+    ratio around the image's focal point, each with its height.
+    """
     if not field_file:
         return []
     storage, name = field_file.storage, field_file.name
+    if aspect and not height:
+        return []
+    focus = _focus_of(field_file)
+    if aspect:
+        left, top, right, bottom = crop_box(width, height, ASPECTS[aspect], focus)
+        width, height = right - left, bottom - top
     return [
         Rendition(
             w,
-            storage.url(rendition_name(name, w, "webp")),
-            storage.url(rendition_name(name, w, "jpg")),
+            storage.url(rendition_name(name, w, "webp", aspect, focus)),
+            storage.url(rendition_name(name, w, "jpg", aspect, focus)),
+            max(1, round(height * w / width)) if height else None,
         )
         for w in rendition_widths(width)
     ]
 
 
 def make_renditions(field_file):
-    """Write the missing renditions of a stored image; running it again writes nothing."""
+    """Write the missing renditions of a stored image, whole and cropped to each of ASPECTS
+    around its focal point; running it again writes nothing."""
     if not field_file:
         return []
     storage, name = field_file.storage, field_file.name
+    focus = _focus_of(field_file)
     with storage.open(name, "rb") as original, Image.open(original) as image:
         image.load()
         image = ImageOps.exif_transpose(image)
-        written = []
-        for width in rendition_widths(image.width):
-            targets = {
-                "webp": rendition_name(name, width, "webp"),
-                "jpg": rendition_name(name, width, "jpg"),
-            }
-            missing = {ext: path for ext, path in targets.items() if not storage.exists(path)}
-            if not missing:
-                continue
-            height = max(1, round(image.height * width / image.width))
-            resized = image.resize((width, height), Image.Resampling.LANCZOS)
-            for extension, path in missing.items():
-                storage.save(path, _encoded(resized, extension))
-                written.append(path)
+        written = _write_widths(storage, image, lambda w, ext: rendition_name(name, w, ext))
+        for aspect, ratio in ASPECTS.items():
+            box = crop_box(image.width, image.height, ratio, focus)
+            written += _write_widths(
+                storage,
+                image,
+                lambda w, ext, aspect=aspect: rendition_name(name, w, ext, aspect, focus),
+                box,
+            )
+    return written
+
+
+def _write_widths(storage, image, name_of, box=None):
+    """Write the missing renditions of `image` (cropped to `box`) in every width and format."""
+    written = []
+    cropped = None
+    for width in rendition_widths((box[2] - box[0]) if box else image.width):
+        targets = {"webp": name_of(width, "webp"), "jpg": name_of(width, "jpg")}
+        missing = {ext: path for ext, path in targets.items() if not storage.exists(path)}
+        if not missing:
+            continue
+        if cropped is None:
+            cropped = image.crop(box) if box else image
+        height = max(1, round(cropped.height * width / cropped.width))
+        resized = cropped.resize((width, height), Image.Resampling.LANCZOS)
+        for extension, path in missing.items():
+            storage.save(path, _encoded(resized, extension))
+            written.append(path)
     return written
 
 

@@ -31,7 +31,13 @@ from modeltranslation.utils import build_localized_fieldname, get_translation_fi
 from core import editions
 from core.casefold import fold
 from core.singleton import SingletonModel
-from news.images import CleanImageField, article_image_path, author_photo_path
+from news.images import (
+    CleanImageField,
+    FocalPointField,
+    article_image_path,
+    author_photo_path,
+    body_image_path,
+)
 
 
 class EditionQuerySet(models.QuerySet):
@@ -503,11 +509,26 @@ class Article(FoldedSearch, EditionContent):
         blank=True,
         width_field="image_width",
         height_field="image_height",
+        focus_fields=("image_focus_x", "image_focus_y"),
     )
     image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     image_caption = models.CharField(_("image caption"), max_length=300, blank=True)
     image_credit = models.CharField(_("image credit"), max_length=200, blank=True)
+    image_alt = models.CharField(
+        _("image alt text"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "What the picture shows, for readers who cannot see it; not the caption. "
+            "Required in every edition before publishing."
+        ),
+    )
+    image_focus_x = FocalPointField(
+        _("focal point across"),
+        help_text=_("Click the image to choose what every crop keeps in view."),
+    )
+    image_focus_y = FocalPointField(_("focal point down"))
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
     )
@@ -574,6 +595,13 @@ class Article(FoldedSearch, EditionContent):
         if self.status == self.Status.PUBLISHED and not self.is_public:
             return self.State.SCHEDULED
         return self.State(self.status)
+
+    def editions_missing_alt(self):
+        """Codes of the editions the article exists in whose readers would get its lead
+        image without an alt text."""
+        if not self.image:
+            return []
+        return [code for code in self.editions() if not self.text("image_alt", code)]
 
     def related_articles(self, limit=5):
         """The editor's choices first, then articles sharing a tag, each newest first, in this
@@ -664,6 +692,45 @@ class DailyViews(models.Model):
                 cls.objects.filter(article_id=article_id, edition=edition, day=day).update(
                     count=F("count") + 1
                 )
+
+
+class BodyImage(models.Model):
+    """A picture placed in article bodies: stored cleaned, with renditions like a lead image.
+
+    A body refers to it as `<figure data-body-image="ID" …>` (news.body_images); the
+    alt text, caption and credit are attributes of that figure, so each edition's body
+    describes the picture in its own language.
+    """
+
+    image = CleanImageField(
+        _("image"),
+        upload_to=body_image_path,
+        width_field="width",
+        height_field="height",
+        focus_fields=("focus_x", "focus_y"),
+    )
+    width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    focus_x = FocalPointField(_("focal point across"))
+    focus_y = FocalPointField(_("focal point down"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        on_delete=models.SET_NULL,
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("body image")
+        verbose_name_plural = _("body images")
+        ordering = ["-uploaded_at", "-pk"]
+
+    def __str__(self):
+        return self.image.name.rsplit("/", 1)[-1] if self.image else str(self.pk)
 
 
 class SiteSettings(SingletonModel):

@@ -38,7 +38,15 @@ TAGS = {
     "td",
     "iframe",
 }
+# A picture in the body (news.body_images): the BodyImage it shows and, in this
+# edition's words, its alt text, caption and credit. Readers get the figure built
+# from these; the <img> inside is only what the editor shows while writing.
+BODY_IMAGE_ATTRIBUTES = {"data-body-image", "data-alt", "data-caption", "data-credit"}
+BODY_IMAGE_ID = re.compile(r"[1-9][0-9]{0,11}")
+# Room enough for the longest caption the lead image allows.
+BODY_IMAGE_TEXT_LIMIT = 300
 ATTRIBUTES = {
+    "figure": BODY_IMAGE_ATTRIBUTES,
     "a": {"href", "title"},
     "img": {"src", "alt", "width", "height"},
     "th": {"colspan", "rowspan", "scope"},
@@ -96,10 +104,24 @@ def embed_address(value):
     return urlunsplit(("https", parts.netloc, parts.path, urlencode(query), ""))
 
 
+def body_image_allowlist(config, shared_config):
+    """django-prose-editor's processor for the BodyImage extension (unused by our
+    cleaning, which is clean_html's allow-list; named for the editor's configuration)."""
+    shared_config["tags"].update({"figure", "img"})
+    shared_config["attributes"].setdefault("figure", set()).update(BODY_IMAGE_ATTRIBUTES)
+    shared_config["attributes"].setdefault("img", set()).update({"src", "alt"})
+
+
 def _filter_attribute(tag, attribute, value):
     """Called by nh3 for every allowed attribute; None drops it."""
     if tag == "iframe" and attribute == "src":
         return embed_address(value)
+    if tag == "figure":
+        if attribute == "data-body-image":
+            return value if BODY_IMAGE_ID.fullmatch(value) else None
+        # Plain text: nh3 escapes it; line breaks and control characters go.
+        text = " ".join(value.split())
+        return "".join(ch for ch in text if ch.isprintable())[:BODY_IMAGE_TEXT_LIMIT]
     return value
 
 

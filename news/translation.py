@@ -20,4 +20,12 @@ class AuthorTranslation(TranslationOptions):
 
 @register(Article)
 class ArticleTranslation(TranslationOptions):
-    fields = ("title", "lead", "body", "dateline_city", "image_caption", "image_credit")
+    fields = (
+        "title",
+        "lead",
+        "body",
+        "dateline_city",
+        "image_caption",
+        "image_credit",
+        "image_alt",
+    )

@@ -24,7 +24,16 @@ def not_publishable_reason(article):
     """Why `article` cannot be published, or None when it can."""
     if not article.editions():
         return _("it has no title and body in any edition, so readers would find nothing.")
+    if missing := article.editions_missing_alt():
+        return _("the lead image has no alt text in: %(editions)s.") % {
+            "editions": edition_names(missing)
+        }
     return None
+
+
+def edition_names(codes):
+    """The editions `codes` by their own names, as the reader switcher shows them."""
+    return ", ".join(editions.get(code).name_local for code in codes)
 
 
 def _save(article, user, action, comment, publish_at=None, note=""):

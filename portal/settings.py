@@ -12,6 +12,7 @@ from pathlib import Path
 import dj_database_url
 from django.conf.locale import LANG_INFO
 from django.core.exceptions import ImproperlyConfigured
+from js_asset import static_lazy
 
 from core import editions
 
@@ -100,6 +101,16 @@ INSTALLED_APPS = [
     # Presence, save notices and autosave in the article form (own app label:
     # its rows never touch the readers' content generation).
     "coediting",
+]
+
+# The body editor's picture button (news/body_images.py): a Tiptap extension module of
+# ours that django-prose-editor's configurable preset loads; the markup it produces is
+# allowed by news/sanitize.py, which cleans every body.
+DJANGO_PROSE_EDITOR_EXTENSIONS = [
+    {
+        "js": [static_lazy("news/body-image.js")],
+        "extensions": {"BodyImage": "news.sanitize.body_image_allowlist"},
+    }
 ]
 
 MIDDLEWARE = [

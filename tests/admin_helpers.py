@@ -81,7 +81,15 @@ def form_data_of(article, **changes):
         when=article.published_at,
         slug=article.slug,
     )
-    for name in ("title", "lead", "body", "dateline_city", "image_caption", "image_credit"):
+    for name in (
+        "title",
+        "lead",
+        "body",
+        "dateline_city",
+        "image_caption",
+        "image_credit",
+        "image_alt",
+    ):
         for code in editions.CODES:
             data[build_localized_fieldname(name, code)] = (
                 getattr(article, build_localized_fieldname(name, code)) or ""

@@ -135,10 +135,17 @@ def test_images_saved_outside_the_admin_get_renditions_once(settings):
     article.save()
     made = stored_files(settings)
     stem = Path(article.image.path).with_suffix("")
-    # A 700-pixel original: 320 and 640, then the original width instead of 960.
+    # A 700-pixel original: 320 and 640, then the original width instead of 960; its
+    # 3:2 crop is 600 pixels wide, its 16:9 crop the full width, both about the centre.
+    widths = {"": (320, 640, 700), "-3x2-f500x500": (320, 600), "-16x9-f500x500": (320, 640, 700)}
     assert made == sorted(
         [Path(article.image.path)]
-        + [Path(f"{stem}-{w}w.{ext}") for w in (320, 640, 700) for ext in ("jpg", "webp")]
+        + [
+            Path(f"{stem}{crop}-{w}w.{ext}")
+            for crop, sizes in widths.items()
+            for w in sizes
+            for ext in ("jpg", "webp")
+        ]
     )
     before = {p: p.stat().st_mtime_ns for p in made}
     article.save()
@@ -149,8 +156,9 @@ def test_reader_pages_use_srcset_sizes_and_dimensions(client, settings):
     article = make_article(featured=True)
     article.image.save("x.jpg", ContentFile(picture_bytes((1200, 675))), save=False)
     article.save()
-    stem = article.image.url.rsplit(".", 1)[0]
-    for url in (article.get_absolute_url(), "/en/"):
+    base = article.image.url.rsplit(".", 1)[0]
+    # The home page's lead story shows the 16:9 crop, here the whole 16:9 picture.
+    for url, stem in ((article.get_absolute_url(), base), ("/en/", f"{base}-16x9-f500x500")):
         html = client.get(url).content.decode()
         assert (
             f'<source type="image/webp" srcset="{stem}-320w.webp 320w, {stem}-640w.webp 640w, '

@@ -132,7 +132,15 @@ def step_editor_uploads_an_image(client, article):
     url = in_kazakh("admin:news_article_change", article.pk)
     response = client.post(
         url,
-        form_data_of(article, image=small_jpeg(), image_caption_kk="Сенаттың жалпы отырысы"),
+        form_data_of(
+            article,
+            image=small_jpeg(),
+            image_caption_kk="Сенаттың жалпы отырысы",
+            # What the picture shows, in each script: required before it can be published.
+            image_alt_kk="Сенаторлар мәжіліс залында отыр",
+            image_alt_kk_latn="Senatorlar mäjılıs zalynda otyr",
+            image_alt_kk_arab="سەناتورلار ٴماجىلىس زالىندا وتىر",
+        ),
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     article.refresh_from_db()

@@ -66,6 +66,7 @@ def article():
         slug="speaker",
         image=png(size=(1200, 630)),
         image_caption_en="The meeting",
+        image_alt_en="Two men shake hands in front of two flags",
     )
 
 
@@ -147,7 +148,8 @@ def test_article_has_open_graph_and_twitter_cards_with_the_lead_image(client, ar
     assert meta(html, "og:image") == [image]
     assert meta(html, "og:image:width") == ["1200"]
     assert meta(html, "og:image:height") == ["630"]
-    assert meta(html, "og:image:alt") == ["The meeting"]
+    # The alt text, not the caption.
+    assert meta(html, "og:image:alt") == ["Two men shake hands in front of two flags"]
     assert meta(html, "twitter:card") == ["summary_large_image"]
     assert meta(html, "twitter:image") == [image]
     assert meta(html, "article:published_time") == ["2021-04-23T16:38:00+06:00"]

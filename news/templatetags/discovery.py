@@ -112,7 +112,7 @@ def page_meta(context):
                 "url": absolute_url(url),
                 "width": width,
                 "height": height,
-                "alt": article.image_caption or article.title,
+                "alt": article.image_alt or article.title,
             }
     return meta
 

@@ -53,6 +53,9 @@ class Command(BaseCommand):
         SiteSettings.current()
         # One transaction: an interrupted load leaves the database as it was.
         with transaction.atomic():
+            # Every demo picture is the same drawing (news/demo/images.py): one alt text
+            # per edition describes it, unless an article brings its own.
+            self.image_alt = content.get("image_alt", {})
             categories = self.load_categories(content["categories"])
             tags = {
                 item["slug"]: Tag.objects.update_or_create(
@@ -124,6 +127,11 @@ class Command(BaseCommand):
                 ):
                     for name, value in translated(field, item.get(field, {})).items():
                         setattr(article, name, value)
+                alt = item.get("image_alt") or {
+                    code: text for code, text in self.image_alt.items() if code in item["title"]
+                }
+                for name, value in translated("image_alt", alt).items():
+                    setattr(article, name, value)
                 if not article.image or not article.image_width:
                     # A named file, so that Django reads its width and height.
                     name = f"{item['slug']}.jpg"
