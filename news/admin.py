@@ -19,7 +19,6 @@ from django.utils import formats, timezone, translation
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from modeltranslation.admin import TabbedTranslationAdmin
 from modeltranslation.utils import build_localized_fieldname, get_translation_fields
 from reversion.admin import VersionAdmin
 from reversion.models import Version
@@ -29,6 +28,7 @@ from core import editions
 from core.merge import MergeAdminMixin, MergeModelForm
 from core.singleton import SingletonModelAdmin
 from news import desk, kazakh_scripts, revisions, workflow
+from news.admin_editions import EditionTranslationAdmin
 from news.forms import (
     ArticleAdminForm,
     PublicSubjectAdminForm,
@@ -50,7 +50,7 @@ admin.site.index_title = _("Newsroom administration")
 
 
 @admin.register(Category)
-class CategoryAdmin(MergeAdminMixin, TabbedTranslationAdmin):
+class CategoryAdmin(MergeAdminMixin, EditionTranslationAdmin):
     form = MergeModelForm
     list_display = ("name", "slug", "parent", "position")
     list_select_related = ("parent",)
@@ -58,7 +58,7 @@ class CategoryAdmin(MergeAdminMixin, TabbedTranslationAdmin):
     prepopulated_fields = {"slug": ("name_en",)}
 
 
-class PublicSubjectAdmin(MergeAdminMixin, TabbedTranslationAdmin):
+class PublicSubjectAdmin(MergeAdminMixin, EditionTranslationAdmin):
     """Tags and authors: an editor may prepare them, but once published articles
     show one, changing it is publishing, so it needs the publish right."""
 
@@ -152,7 +152,7 @@ def preview_url(article, code):
 
 
 @admin.register(Article)
-class ArticleAdmin(CoeditingAdminMixin, MergeAdminMixin, VersionAdmin, TabbedTranslationAdmin):
+class ArticleAdmin(CoeditingAdminMixin, MergeAdminMixin, VersionAdmin, EditionTranslationAdmin):
     form = ArticleAdminForm
     change_form_template = "admin/news/article/change_form.html"
     list_display = (

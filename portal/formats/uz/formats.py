@@ -3,3 +3,5 @@ DATE_FORMAT = "j F Y"
 DATETIME_FORMAT = "j F Y, H:i"
 TIME_FORMAT = "H:i"
 SHORT_DATE_FORMAT = "d.m.Y"
+# The admin calendar's week starts on Monday, as CLDR has it for this language's territory.
+FIRST_DAY_OF_WEEK = 1

@@ -3,3 +3,5 @@ DATE_FORMAT = "Y年n月j日"
 DATETIME_FORMAT = "Y年n月j日 H:i"
 TIME_FORMAT = "H:i"
 SHORT_DATE_FORMAT = "Y-m-d"
+# The admin calendar's week starts on Sunday, as CLDR has it for this language's territory.
+FIRST_DAY_OF_WEEK = 0
