@@ -28,7 +28,7 @@ from core import editions
 from core.merge import MergeAdminMixin, MergeModelForm
 from core.singleton import SingletonModelAdmin
 from news import desk, kazakh_scripts, revisions, workflow
-from news.admin_editions import EditionTranslationAdmin
+from news.admin_editions import EditionHistoryMixin, EditionTranslationAdmin, edition_name
 from news.forms import (
     ArticleAdminForm,
     PublicSubjectAdminForm,
@@ -134,7 +134,8 @@ class EditionFilter(admin.SimpleListFilter):
     parameter_name = "edition"
 
     def lookups(self, request, model_admin):
-        return [(edition.code, edition.name_local) for edition in editions.EDITIONS]
+        # Named in the admin's language: a filter is read, not a language switcher.
+        return [(edition.code, edition_name(edition.code)) for edition in editions.EDITIONS]
 
     def queryset(self, request, queryset):
         if self.value() in editions.CODES:
@@ -152,7 +153,9 @@ def preview_url(article, code):
 
 
 @admin.register(Article)
-class ArticleAdmin(CoeditingAdminMixin, MergeAdminMixin, VersionAdmin, EditionTranslationAdmin):
+class ArticleAdmin(
+    CoeditingAdminMixin, MergeAdminMixin, EditionHistoryMixin, VersionAdmin, EditionTranslationAdmin
+):
     form = ArticleAdminForm
     change_form_template = "admin/news/article/change_form.html"
     list_display = (
@@ -458,7 +461,7 @@ class ArticleAdmin(CoeditingAdminMixin, MergeAdminMixin, VersionAdmin, EditionTr
                 article.status = status
                 article.save()
                 reversion.set_user(request.user)
-                reversion.set_comment(str(comment))
+                reversion.set_comment(workflow.stored(comment))
                 workflow.record_status_change(article, request.user, old_status)
             count += 1
         return count

@@ -24,6 +24,9 @@ class NewsConfig(AppConfig):
         # Case-insensitive search in every script on SQLite (see news.search).
         connection_created.connect(register_sqlite_functions, dispatch_uid="news.search_fold")
         register_select2_languages()
+        from news.admin_editions import localise_django_admin
+
+        localise_django_admin()
 
 
 # Select2 (the admin's autocomplete) has no Kazakh in any script, and Django would
