@@ -57,6 +57,7 @@ class EditionTranslationAdmin(TabbedTranslationAdmin):
         return message
 
     class Media:
+        css = {"all": ("news/edition-fields.css",)}
         js = ("news/edition-fields.js",)
 
 
@@ -69,6 +70,7 @@ def localise_django_admin():
     """What Django's admin writes in English whatever the language, put into the admin's.
 
     - Boolean columns: the icons' alt text is Python's "True"/"False".
+    - django-axes' section is called "Axes".
     - The rows that join articles to their tags, authors and related articles are
       auto-created models named "Article-tag relationship" and shown as
       "Article_tags object (1)" on the delete confirmation page.
@@ -86,6 +88,10 @@ def localise_django_admin():
 
     # Django's utils and helpers import it from here when they render a value.
     admin_list._boolean_icon = boolean_icon
+
+    # django-axes names its section by the package ("Axes"), which says nothing to an editor.
+    if apps.is_installed("axes"):
+        apps.get_app_config("axes").verbose_name = _("Sign-in attempts")
 
     for model in apps.get_app_config("news").get_models():
         for field in model._meta.many_to_many:

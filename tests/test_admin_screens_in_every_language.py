@@ -158,8 +158,10 @@ def newsroom(client, code):
     """A chief editor working in the admin language `code`, and one article they
     saved twice (how the history reads in another language is
     tests/test_admin_history_language.py)."""
+    # A superuser sees every model, Django's and the admin packages' included.
     chief = make_staff(CHIEF_EDITOR, USERNAME)
     chief.set_password(PASSWORD)
+    chief.is_superuser = True
     chief.save()
     client.force_login(chief)
     category = make_category()

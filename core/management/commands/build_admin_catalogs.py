@@ -54,6 +54,8 @@ SOURCES = (
     # all their translations.
     Source("reversion", msgids_from="*"),
     Source("django_prose_editor", msgids_from="*"),
+    # Sign-in attempts and lockouts, which a superuser browses in the admin.
+    Source("axes", msgids_from="*"),
     # What admin packages show in English without asking gettext (the rich-text
     # editor's toolbar and block menu): news/static/news/edition-fields.js
     # translates it through the admin's JavaScript catalog.

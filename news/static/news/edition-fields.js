@@ -76,17 +76,37 @@
   });
 
   function nameTabs() {
-    document.querySelectorAll(".ui-tabs-nav a[href^='#tab_']").forEach(function (tab) {
+    document.querySelectorAll(".ui-tabs-nav a[href^='#tab_']:not([data-edition-named])").forEach(function (tab) {
       var panel = document.getElementById(tab.getAttribute("href").slice(1));
       var field = panel && panel.querySelector("[data-edition-label]");
       if (!field) { return; }
+      tab.setAttribute("data-edition-named", "");
       tab.textContent = field.getAttribute("data-edition-label");
       tab.setAttribute("lang", field.getAttribute("lang"));
       tab.setAttribute("title", field.getAttribute("data-edition-name"));
     });
   }
 
-  // modeltranslation builds its tabs when the document is ready (jQuery); by the
-  // load event they are there.
-  window.addEventListener("load", nameTabs);
+  // The switch beside the page title that turns every tab to one language.
+  function nameSwitch() {
+    var editions = {};
+    document.querySelectorAll("[data-edition-label]").forEach(function (field) {
+      field.classList.forEach(function (name) {
+        if (name.indexOf("mt-field-") === 0) { editions[name.split("-").pop()] = field; }
+      });
+    });
+    document.querySelectorAll(".modeltranslation-switch option:not([data-edition-named])").forEach(function (option) {
+      // modeltranslation writes the language code ("kk-latn") as the text.
+      var field = editions[option.textContent.trim().replace("-", "_")];
+      if (!field) { return; }
+      option.setAttribute("data-edition-named", "");
+      option.textContent = field.getAttribute("data-edition-label");
+      option.setAttribute("lang", field.getAttribute("lang"));
+      option.setAttribute("title", field.getAttribute("data-edition-name"));
+    });
+  }
+
+  // modeltranslation builds its tabs when jQuery finds the document ready, which may
+  // come before or after this script's own events: name them whenever they appear.
+  new MutationObserver(function () { nameTabs(); nameSwitch(); }).observe(document.documentElement, { childList: true, subtree: true });
 }());
