@@ -31,6 +31,12 @@ EDITOR_AREAS = """
 TOOLBAR_TITLES = """
 () => Array.from(document.querySelectorAll(".prose-editor [title]")).map((el) => el.title)
 """
+MENU_TEXTS = """
+() => Array.from(document.querySelectorAll(".prose-editor *"))
+  .filter((el) => el.children.length === 0 && !el.isContentEditable
+          && !el.closest("[contenteditable]") && !el.classList.contains("material-icons"))
+  .map((el) => el.textContent.trim()).filter(Boolean)
+"""
 TAB_NAMES = """
 () => Array.from(document.querySelectorAll(".ui-tabs-nav a")).map((a) => [a.textContent, a.lang])
 """
@@ -83,6 +89,12 @@ def test_each_translated_field_runs_in_its_editions_direction(page, site, screen
     assert titles
     if code != "en":
         assert not {"bold", "italic", "undo", "insert link", "Insert table"} & set(titles), titles
+    # So is the block menu ("Paragraph", "Heading 2"), which is text, not tooltips.
+    menu = set(page.evaluate(MENU_TEXTS))
+    if code != "en":
+        assert not {"Paragraph", "Heading 2", "Heading 3"} & menu, menu
+    else:
+        assert {"Paragraph", "Heading 2"} <= menu, menu
     # The tabs carry the switcher's labels, each in its own language.
     tabs = page.evaluate(TAB_NAMES)
     assert [list(tab) for tab in tabs[: len(editions.EDITIONS)]] == [
