@@ -9,7 +9,10 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from core import editions
 
 # An editor whose form has sent no heartbeat for this long has left.
 PRESENCE_TIMEOUT = timedelta(minutes=2)
@@ -134,9 +137,15 @@ class SaveNotice(models.Model):
 
     class Meta:
         default_permissions = ()
+        verbose_name = _("save notice")
+        verbose_name_plural = _("save notices")
 
     def __str__(self):
-        return f"{self.user} saved {self.article_id} ({', '.join(self.editions)})"
+        names = ", ".join(translation.gettext(editions.get(code).name_en) for code in self.editions)
+        return translation.gettext("%(user)s saved: %(editions)s") % {
+            "user": self.user,
+            "editions": names,
+        }
 
     @classmethod
     def record(cls, article, user, codes, now=None):

@@ -37,3 +37,15 @@ DEFAULT = "en"
 def get(code):
     """The edition for a language code, the default edition for anything unknown."""
     return BY_CODE.get(code) or BY_CODE[DEFAULT]
+
+
+def field_label(verbose_name, code):
+    """A translated field's label, "Title [Kazakh (Latin)]", in the admin's language.
+
+    modeltranslation (MODELTRANSLATION_BUILD_LOCALIZED_VERBOSE_NAME) calls this
+    lazily, so the edition is named in whatever language the label is shown in;
+    its default, "Title [kk-latn]", would put Latin letters in every Cyrillic admin.
+    """
+    from django.utils.translation import gettext
+
+    return f"{verbose_name} [{gettext(get(code).name_en)}]"

@@ -14,10 +14,11 @@ from django.utils.translation import ngettext
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline
 from modeltranslation.utils import get_translation_fields
 
+from core.admin_editions import EditionFieldsMixin
 from live.models import TEXT_FIELDS, LiveCoverage, LiveEntry
 
 
-class LiveEntryInline(TranslationStackedInline):
+class LiveEntryInline(EditionFieldsMixin, TranslationStackedInline):
     model = LiveEntry
     extra = 1
     fields = ("published_at", "body", "image", "image_alt")

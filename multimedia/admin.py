@@ -10,13 +10,14 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
 from modeltranslation.utils import get_translation_fields
 
+from core.admin_editions import EditionFieldsMixin
 from multimedia.forms import VideoAdminForm
 from multimedia.models import Gallery, Photo, Status, Video
 
 PUBLISH_PERMISSION = "multimedia.publish_gallery"
 
 
-class PhotoInline(TranslationTabularInline):
+class PhotoInline(EditionFieldsMixin, TranslationTabularInline):
     model = Photo
     extra = 1
     fields = ("position", "image", "caption", "credit", "alt")
@@ -24,7 +25,7 @@ class PhotoInline(TranslationTabularInline):
 
 
 @admin.register(Gallery)
-class GalleryAdmin(TabbedTranslationAdmin):
+class GalleryAdmin(EditionFieldsMixin, TabbedTranslationAdmin):
     inlines = [PhotoInline]
     list_display = ("title", "slug", "status", "published_at", "photo_count")
     list_filter = ("status",)

@@ -21,7 +21,6 @@ from django.utils.safestring import mark_safe
 from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from modeltranslation.admin import TabbedTranslationAdmin
 from modeltranslation.utils import build_localized_fieldname
 from reversion.admin import VersionAdmin
 from reversion.models import Version
@@ -32,6 +31,7 @@ from core.casefold import fold
 from core.merge import MergeAdminMixin, MergeModelForm
 from core.singleton import SingletonModelAdmin
 from news import body_images, desk, kazakh_scripts, revisions, workflow
+from news.admin_editions import EditionHistoryMixin, EditionTranslationAdmin, edition_name
 from news.forms import (
     ArticleAdminForm,
     CategoryAdminForm,
@@ -83,14 +83,14 @@ class SlugScriptMixin:
 
 
 @admin.register(Category)
-class CategoryAdmin(FoldedSearchMixin, SlugScriptMixin, MergeAdminMixin, TabbedTranslationAdmin):
+class CategoryAdmin(FoldedSearchMixin, SlugScriptMixin, MergeAdminMixin, EditionTranslationAdmin):
     form = CategoryAdminForm
     list_display = ("name", "slug", "parent", "position")
     list_select_related = ("parent",)
 
 
 class PublicSubjectAdmin(
-    FoldedSearchMixin, SlugScriptMixin, MergeAdminMixin, TabbedTranslationAdmin
+    FoldedSearchMixin, SlugScriptMixin, MergeAdminMixin, EditionTranslationAdmin
 ):
     """Tags and authors: an editor may prepare them, but once published articles
     show one, changing it is publishing, so it needs the publish right."""
@@ -166,7 +166,8 @@ class EditionFilter(admin.SimpleListFilter):
     parameter_name = "edition"
 
     def lookups(self, request, model_admin):
-        return [(edition.code, edition.name_local) for edition in editions.EDITIONS]
+        # Named in the admin's language: a filter is read, not a language switcher.
+        return [(edition.code, edition_name(edition.code)) for edition in editions.EDITIONS]
 
     def queryset(self, request, queryset):
         if self.value() in editions.CODES:
@@ -188,8 +189,9 @@ class ArticleAdmin(
     FoldedSearchMixin,
     CoeditingAdminMixin,
     MergeAdminMixin,
+    EditionHistoryMixin,
     VersionAdmin,
-    TabbedTranslationAdmin,
+    EditionTranslationAdmin,
 ):
     form = ArticleAdminForm
     change_form_template = "admin/news/article/change_form.html"
@@ -525,7 +527,7 @@ class ArticleAdmin(
                 article.updated_by = request.user
                 article.save()
                 reversion.set_user(request.user)
-                reversion.set_comment(str(comment))
+                reversion.set_comment(workflow.stored(comment))
                 workflow.record_status_change(article, request.user, old_status)
             count += 1
         return count

@@ -32,3 +32,20 @@ class NewsConfig(AppConfig):
         )
         # Case-insensitive search in every script on SQLite (see news.search).
         connection_created.connect(register_sqlite_functions, dispatch_uid="news.search_fold")
+        register_select2_languages()
+        from news.admin_editions import localise_django_admin
+
+        localise_django_admin()
+
+
+# Select2 (the admin's autocomplete) has no Kazakh in any script, and Django would
+# give the Uzbek admin nothing either; our messages are in
+# static/admin/js/vendor/select2/i18n/. Django reads this table when it renders an
+# autocomplete widget, so adding to it is all the admin needs.
+SELECT2_LANGUAGES = {"kk": "kk", "kk-latn": "kk-Latn", "kk-arab": "kk-Arab", "uz": "uz"}
+
+
+def register_select2_languages():
+    from django.contrib.admin import widgets
+
+    widgets.SELECT2_TRANSLATIONS.update(SELECT2_LANGUAGES)

@@ -24,7 +24,7 @@ from django.db.models import (
     Sum,
 )
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname, get_translation_fields
 
@@ -651,7 +651,8 @@ class ArticleEvent(models.Model):
         ordering = ["-created_at", "-pk"]
 
     def __str__(self):
-        return f"{self.article_id} {self.action} {self.created_at:%Y-%m-%d %H:%M}"
+        when = formats.date_format(timezone.localtime(self.created_at), "DATETIME_FORMAT")
+        return f"{self.get_action_display()}, {when}"
 
 
 class DailyViews(models.Model):

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import formats, timezone, translation
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from core import editions
 from news.models import Article, ArticleEvent
@@ -36,12 +37,19 @@ def edition_names(codes):
     return ", ".join(editions.get(code).name_local for code in codes)
 
 
+def stored(comment):
+    """A revision comment as its English msgid: the history page translates it for
+    whoever reads it (news.admin_editions.change_message)."""
+    with translation.override("en"):
+        return str(comment)
+
+
 def _save(article, user, action, comment, publish_at=None, note=""):
     with transaction.atomic(), reversion.create_revision():
         article.updated_by = user
         article.save()
         reversion.set_user(user)
-        reversion.set_comment(comment)
+        reversion.set_comment(stored(comment))
         return ArticleEvent.objects.create(
             article=article, user=user, action=action, publish_at=publish_at, note=note
         )
@@ -70,7 +78,7 @@ def submit_for_review(article, user, publish_at=None, note=""):
             article,
             user,
             ArticleEvent.Action.SUBMITTED,
-            _("Submitted for review"),
+            gettext_noop("Submitted for review"),
             publish_at,
             note,
         )
@@ -92,10 +100,10 @@ def approve(article, user, at_proposed_time=False, note=""):
             if article.proposed_publish_at is None or article.proposed_publish_at <= now:
                 raise WorkflowError(_("There is no proposed publish time still to come."))
             article.published_at = article.proposed_publish_at
-            action, comment = ArticleEvent.Action.SCHEDULED, _("Scheduled")
+            action, comment = ArticleEvent.Action.SCHEDULED, gettext_noop("Scheduled")
         else:
             article.published_at = now
-            action, comment = ArticleEvent.Action.PUBLISHED, _("Published")
+            action, comment = ArticleEvent.Action.PUBLISHED, gettext_noop("Published")
         article.status = Article.Status.PUBLISHED
         article.proposed_publish_at = None
         _save(article, user, action, comment, article.published_at, note)
@@ -111,7 +119,8 @@ def send_back(article, user, note):
         if article.status != Article.Status.REVIEW:
             raise WorkflowError(_("This article is not awaiting review."))
         article.status = Article.Status.DRAFT
-        _save(article, user, ArticleEvent.Action.RETURNED, _("Sent back to the author"), note=note)
+        comment = gettext_noop("Sent back to the author")
+        _save(article, user, ArticleEvent.Action.RETURNED, comment, note=note)
     return article
 
 
@@ -144,7 +153,7 @@ def publish(article, user, comment):
     with transaction.atomic(), reversion.create_revision():
         article.save()
         reversion.set_user(user)
-        reversion.set_comment(str(comment))
+        reversion.set_comment(stored(comment))
         record_status_change(article, user, old_status)
     return article
 

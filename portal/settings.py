@@ -244,6 +244,7 @@ MODELTRANSLATION_LANGUAGES = editions.CODES
 # another edition's text in its place.
 MODELTRANSLATION_FALLBACK_LANGUAGES = ()
 MODELTRANSLATION_ENABLE_FALLBACKS = False
+MODELTRANSLATION_BUILD_LOCALIZED_VERBOSE_NAME = editions.field_label
 # modeltranslation reads this name as it is; the default points to a CDN.
 JQUERY_UI_URL = "jquery-ui/jquery-ui.min.js"
 

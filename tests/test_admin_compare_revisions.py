@@ -139,7 +139,7 @@ def test_restoring_one_field_keeps_every_other_field(client, written):
     assert list(article.tags.all()) == []
     latest = Version.objects.get_for_object(article).first()
     assert latest.revision.user.username == "bolat"
-    assert latest.revision.get_comment().startswith("Restored lead [en] from the revision of")
+    assert latest.revision.get_comment().startswith("Restored lead [English] from the revision of")
 
 
 def test_restoring_tags_from_an_old_revision(client, written):

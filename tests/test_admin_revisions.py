@@ -52,7 +52,7 @@ def test_every_save_is_kept_with_who_and_when(client, written):
     assert [v.revision.user.username for v in versions] == ["bolat", "aigerim"]
     html = client.get(history_url(article)).content.decode()
     assert "aigerim" in html and "bolat" in html
-    assert "Changed Title [en], Title [ru], Tags" in html
+    assert "Changed Title [English], Title [Russian], Tags" in html
 
 
 def test_restoring_an_old_revision_brings_back_every_edition_and_tags(client, written):

@@ -2,6 +2,7 @@ from django.contrib import admin
 from modeltranslation.admin import TabbedTranslationAdmin
 from modeltranslation.utils import get_translation_fields
 
+from core.admin_editions import EditionFieldsMixin
 from core.merge import MergeAdminMixin, MergeModelForm
 from core.singleton import SingletonModelAdmin
 from widgets.models import City, Rate, WeatherReading, WidgetSettings
@@ -44,7 +45,7 @@ class WeatherReadingAdmin(HistoryAdmin):
 
 
 @admin.register(City)
-class CityAdmin(TabbedTranslationAdmin):
+class CityAdmin(EditionFieldsMixin, TabbedTranslationAdmin):
     list_display = ("name", "slug", "position", "shown", "latitude", "longitude")
     list_editable = ("position", "shown")
     search_fields = ("slug", *get_translation_fields("name"))

@@ -32,11 +32,13 @@ DOMAINS = ("django", "djangojs")
 
 @dataclass(frozen=True)
 class Source:
-    package: str  # importable package holding a locale/ folder
-    locale: str = "locale"  # folder inside the package
+    package: str  # importable package holding a locale/ folder; "" for `locale` itself
+    locale: str = "locale"  # folder inside the package, or relative to BASE_DIR
     msgids_from: str = "en"  # catalog listing every msgid; "*" for the union of all
 
     def locale_dir(self):
+        if not self.package:
+            return Path(settings.BASE_DIR) / self.locale
         spec = importlib.util.find_spec(self.package)
         if spec is None or not spec.submodule_search_locations:
             return None
@@ -52,6 +54,12 @@ SOURCES = (
     # all their translations.
     Source("reversion", msgids_from="*"),
     Source("django_prose_editor", msgids_from="*"),
+    # Sign-in attempts and lockouts, which a superuser browses in the admin.
+    Source("axes", msgids_from="*"),
+    # What admin packages show in English without asking gettext (the rich-text
+    # editor's toolbar and block menu): news/static/news/edition-fields.js
+    # translates it through the admin's JavaScript catalog.
+    Source("", "locale/django/untranslated"),
 )
 
 # Languages translated from completions and the package catalogs; the function
