@@ -18,6 +18,7 @@ from django.utils import translation
 
 from tests.caching import warm
 from tests.widget_server import Answer, SampleServer, sample
+from widgets import display
 from widgets.models import City, Rate, WeatherReading, WidgetSettings
 
 pytestmark = pytest.mark.django_db
@@ -309,3 +310,21 @@ def test_editors_choose_the_cities_shown(admin_client, each_cache):
     )
     assert response.status_code == 302
     assert '<p class="current-city"><span class="city">Almaty</span>' in squeeze(header(reader))
+
+
+def test_data_changed_behind_the_signals_show_within_ten_minutes():
+    # A bulk update (or another tool's SQL) sends no signal, so no new content
+    # generation: the widgets' own ten-minute expiry is what brings it in.
+    make_rate("USD", "447.9")
+    make_reading("astana", temperature="-3.4")
+    with time_machine.travel(NOW, tick=False) as clock:
+        assert display.rates()["rates"][0]["rate"] == "447.9"
+        assert display.weather()[0]["temperature"] == Decimal("-3.4")
+        Rate.objects.filter(currency="USD").update(rate=Decimal("450.1"))
+        WeatherReading.objects.update(temperature=Decimal("-5.0"))
+        clock.shift(timedelta(minutes=9, seconds=59))
+        assert display.rates()["rates"][0]["rate"] == "447.9"
+        assert display.weather()[0]["temperature"] == Decimal("-3.4")
+        clock.shift(timedelta(seconds=2))
+        assert display.rates()["rates"][0]["rate"] == "450.1"
+        assert display.weather()[0]["temperature"] == Decimal("-5.0")
