@@ -215,6 +215,9 @@ def test_image_lengths_are_remembered_for_a_day_not_read_on_every_request(client
     article.image.storage.delete(article.image.name)
     parsed, _ = feed(client, "/en/rss/")
     assert parsed.entries[0].enclosures[0].length == str(size)
+    with time_machine.travel(timezone.now() + timedelta(hours=23, minutes=59)):
+        parsed, _ = feed(client, "/en/rss/")
+    assert parsed.entries[0].enclosures[0].length == str(size)
     with time_machine.travel(timezone.now() + timedelta(days=1, seconds=5)):
         parsed, _ = feed(client, "/en/rss/")
     assert parsed.entries[0].enclosures[0].length == "0"
