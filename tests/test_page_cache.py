@@ -200,6 +200,20 @@ def test_a_response_that_sets_a_cookie_is_never_shared():
     assert second.cookies["reader"].value in second.content.decode()
 
 
+class PlainText(PublicPageCacheMixin, View):
+    def get(self, request):
+        return HttpResponse("plain words", content_type="text/plain; charset=utf-8")
+
+
+def test_a_cached_page_keeps_its_content_type():
+    view = PlainText.as_view()
+    for _ in range(2):  # the second comes from the cache
+        request = RequestFactory().get("/en/plain/")
+        request.user = AnonymousUser()
+        response = view(request)
+        assert response["Content-Type"] == "text/plain; charset=utf-8"
+
+
 def test_a_healthy_cache_logs_no_warning(client, each_cache, caplog):
     article = make_article()
     with caplog.at_level(logging.WARNING, logger="core.cache"):
