@@ -1,5 +1,7 @@
 """With the cache backend unreachable, every public route still answers, uncached."""
 
+import logging
+
 import pytest
 
 from tests.builders import make_article, make_author, make_category, make_tag
@@ -51,3 +53,23 @@ def test_every_public_route_answers_when_the_cache_is_down(client, closed_port):
     assert "Still served" in client.get("/en/rss/").content.decode()
     beacon = client.post(f"/en/article/{article.pk}/seen/", HTTP_USER_AGENT="Mozilla/5.0")
     assert beacon.status_code == 204
+
+
+def test_a_cache_outage_is_logged_as_a_warning_with_its_cause(client, closed_port, caplog):
+    make_article("Still served")
+    with caplog.at_level(logging.WARNING, logger="core.cache"):
+        assert client.get("/en/").status_code == 200
+    outages = [record for record in caplog.records if record.name == "core.cache"]
+    assert outages
+    for record in outages:
+        assert record.levelno == logging.WARNING
+        assert record.getMessage() == "cache unavailable"
+        assert record.exc_info and record.exc_info[1] is not None  # the cause, for the operator
+
+
+def test_feeds_answer_conditional_requests_while_the_cache_is_down(client, closed_port):
+    make_article("Still served")
+    first = client.get("/en/rss/")
+    assert first.status_code == 200
+    again = client.get("/en/rss/", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304

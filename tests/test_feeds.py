@@ -1,12 +1,13 @@
 """RSS 2.0 feeds of each edition and category, and their caching headers."""
 
 import io
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import feedparser
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -214,6 +215,9 @@ def test_image_lengths_are_remembered_for_a_day_not_read_on_every_request(client
     article.image.storage.delete(article.image.name)
     parsed, _ = feed(client, "/en/rss/")
     assert parsed.entries[0].enclosures[0].length == str(size)
+    with time_machine.travel(timezone.now() + timedelta(hours=23, minutes=59)):
+        parsed, _ = feed(client, "/en/rss/")
+    assert parsed.entries[0].enclosures[0].length == str(size)
     with time_machine.travel(timezone.now() + timedelta(days=1, seconds=5)):
         parsed, _ = feed(client, "/en/rss/")
     assert parsed.entries[0].enclosures[0].length == "0"
@@ -225,3 +229,22 @@ def test_last_modified_stays_put_while_nothing_changes(client, settings):
     later = timezone.now() + timedelta(seconds=settings.PAGE_CACHE_SECONDS + 60)
     with time_machine.travel(later):
         assert client.get("/en/rss/")["Last-Modified"] == first
+
+
+def test_last_modified_is_the_last_change_and_holds_for_days_while_nothing_changes(client):
+    with time_machine.travel(datetime(2026, 11, 25, 8, 0, tzinfo=UTC), tick=False) as clock:
+        category = make_category("news", name="Economy")
+        make_article(category=category, published_at=timezone.now() - timedelta(hours=1))
+        clock.move_to(datetime(2026, 11, 25, 9, 30, 15, tzinfo=UTC))
+        category.name_en = "Business"  # a rename no article's dates show
+        category.save()
+        renamed = "Wed, 25 Nov 2026 09:30:15 GMT"
+        assert client.get("/en/rss/")["Last-Modified"] == renamed
+        clock.shift(timedelta(days=2))  # far beyond any cache's default timeout
+        assert client.get("/en/rss/")["Last-Modified"] == renamed
+        # The cache restarts: the generation it starts then must hold as long.
+        cache.clear()
+        clock.move_to(datetime(2026, 11, 28, 10, 0, tzinfo=UTC))
+        restarted = client.get("/en/rss/")["Last-Modified"]
+        clock.shift(timedelta(days=2))
+        assert client.get("/en/rss/")["Last-Modified"] == restarted

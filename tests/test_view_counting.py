@@ -145,7 +145,7 @@ def test_the_per_address_limit_ends_after_a_minute(settings):
 
 
 def test_a_count_evicted_mid_beacon_starts_afresh(settings):
-    settings.VIEW_BEACONS_PER_MINUTE = 1
+    settings.VIEW_BEACONS_PER_MINUTE = 2
     from django.core.cache import cache
 
     article = make_article()
@@ -160,7 +160,8 @@ def test_a_count_evicted_mid_beacon_starts_afresh(settings):
     with time_machine.travel(start):
         assert reader(15).post(beacon).status_code == 204
         with mock.patch.object(cache, "incr", window_ends_first):
-            assert reader(15).post(beacon).status_code == 204  # counted afresh
+            assert reader(15).post(beacon).status_code == 204  # counted afresh: 1
+        assert reader(15).post(beacon).status_code == 204  # 2, still within the limit
         assert reader(15).post(beacon).status_code == 429
     with time_machine.travel(start + timedelta(seconds=61)):
         assert reader(15).post(beacon).status_code == 204
@@ -333,3 +334,31 @@ def test_parallel_http_hits_on_a_live_server_count_exactly(live_server):
         statuses = list(pool.map(hit_together, range(hits)))
     assert statuses == [204] * hits
     assert views_of(article) == hits
+
+
+@pytest.mark.parametrize("evicted", [False, True], ids=["kept", "evicted-mid-count"])
+def test_a_rate_window_leaves_the_cache_when_its_minute_ends(evicted):
+    # Each window has a key of its own, so only its expiry keeps the cache from
+    # filling up with the counts of past minutes.
+    from django.core.cache import cache as django_cache
+
+    from core import cache as caching
+
+    start = timezone.now().replace(second=0, microsecond=0) + timedelta(minutes=1)
+    with time_machine.travel(start, tick=False) as clock:
+        window = f"probe:{time.time() // 60}"
+        assert caching.hits("probe", 60) == 1
+        if evicted:
+            real_incr = django_cache.incr
+
+            def evicted_first(key, *args, **kwargs):
+                django_cache.delete(key)
+                return real_incr(key, *args, **kwargs)
+
+            with mock.patch.object(django_cache, "incr", evicted_first):
+                assert caching.hits("probe", 60) == 1
+        assert django_cache.get(window) == 1
+        clock.shift(timedelta(seconds=59))
+        assert django_cache.get(window) == 1
+        clock.shift(timedelta(seconds=2))
+        assert django_cache.get(window) is None

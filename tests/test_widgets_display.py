@@ -18,6 +18,7 @@ from django.utils import translation
 
 from tests.caching import warm
 from tests.widget_server import Answer, SampleServer, sample
+from widgets import display
 from widgets.models import City, Rate, WeatherReading, WidgetSettings
 
 pytestmark = pytest.mark.django_db
@@ -309,3 +310,44 @@ def test_editors_choose_the_cities_shown(admin_client, each_cache):
     )
     assert response.status_code == 302
     assert '<p class="current-city"><span class="city">Almaty</span>' in squeeze(header(reader))
+
+
+def test_data_changed_behind_the_signals_show_within_ten_minutes():
+    # A bulk update (or another tool's SQL) sends no signal, so no new content
+    # generation: the widgets' own ten-minute expiry is what brings it in.
+    make_rate("USD", "447.9")
+    make_reading("astana", temperature="-3.4")
+    with time_machine.travel(NOW, tick=False) as clock:
+        assert display.rates()["rates"][0]["rate"] == "447.9"
+        assert display.weather()[0]["temperature"] == Decimal("-3.4")
+        Rate.objects.filter(currency="USD").update(rate=Decimal("450.1"))
+        WeatherReading.objects.update(temperature=Decimal("-5.0"))
+        clock.shift(timedelta(minutes=9, seconds=59))
+        assert display.rates()["rates"][0]["rate"] == "447.9"
+        assert display.weather()[0]["temperature"] == Decimal("-3.4")
+        clock.shift(timedelta(seconds=2))
+        assert display.rates()["rates"][0]["rate"] == "450.1"
+        assert display.weather()[0]["temperature"] == Decimal("-5.0")
+
+
+def test_a_currency_without_a_rate_is_left_out_and_the_rest_still_shown(client):
+    # The header's order is USD, EUR, RUB, CNY; the first has no rate yet.
+    make_rate("EUR", "482.16")
+    make_rate("CNY", "63.46")
+    html = squeeze(header(client))
+    assert "usd/kzt" not in html
+    assert '<span class="pair" dir="ltr">eur/kzt</span>' in html
+    assert '<span class="pair" dir="ltr">cny/kzt</span>' in html
+
+
+def test_a_city_without_a_reading_is_left_out_and_the_next_still_shown(client):
+    make_reading("almaty", "2.1", "-1", "6.4", code=3)  # Astana, shown first, has none
+    html = squeeze(header(client))
+    assert "Astana" not in html
+    assert '<span class="city">Almaty</span>' in html
+
+
+def test_a_city_without_a_name_in_the_edition_shows_its_english_name(client):
+    City.objects.filter(slug="astana").update(name_uz="")
+    make_reading()
+    assert '<span class="city">Astana</span>' in header(client, "uz")
