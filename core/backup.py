@@ -35,9 +35,10 @@ from core.progress import Progress
 FORMAT = "portal-backup"
 VERSION = 1
 LEFT_OUT = {"contenttypes.contenttype", "auth.permission", "sessions.session"}
-# Models whose rows migrations create (the newsroom groups, the default cities):
-# restore replaces them, so a database holding only these counts as empty.
-SEEDED = {"auth.group", "widgets.city"}
+# Models whose rows migrations create (the newsroom groups, the default cities, one
+# front page per edition): restore replaces them, so a database holding only these
+# counts as empty.
+SEEDED = {"auth.group", "widgets.city", "frontpage.frontpage"}
 CHUNK = 1024 * 1024
 
 

@@ -71,7 +71,8 @@ def test_reader_goes_from_the_home_page_to_an_article_and_across_editions(page, 
         ["Politics [en]", "/en/category/politics/"],
     ]
     assert texts(page, ".related h2") == ["Related news"]
-    assert texts(page, ".related li a") == [a.title_en for a in journey.related]
+    # Each headline, then its date linked to the archive of that day.
+    assert texts(page, ".related li a:first-child") == [a.title_en for a in journey.related]
     assert texts(page, ".popular h2") == ["Popular"]
     assert texts(page, ".popular ol li a") == [
         HEADLINES["en"] if a == lead else a.title_en for a in journey.popular
