@@ -133,7 +133,7 @@ register.simple_tag(archive.archive_url, name="archive_url")
 def dated(moment, format_name="DATETIME_FORMAT"):
     """An article's date as `time_element`, linked to the archive of its (Almaty) day."""
     return format_html(
-        '<a href="{}">{}</a>',
+        '<a class="dated" href="{}">{}</a>',
         archive.archive_url(timezone.localdate(moment)),
         time_element(moment, format_name),
     )
