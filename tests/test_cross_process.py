@@ -116,7 +116,10 @@ class Site:
         """{worker pid: [page, …]} of fresh connections until every worker answered twice."""
         opener = opener or urllib.request.build_opener()
         pages = {}
-        for _ in range(200):
+        # Time, not a number of tries: on a loaded machine a worker may take a while to
+        # boot, and until then the others take every connection.
+        give_up = time.monotonic() + 90
+        while time.monotonic() < give_up:
             seen = len(self.log_lines())
             html = opener.open(self.base + path, timeout=10).read().decode()
             deadline = time.monotonic() + 5

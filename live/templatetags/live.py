@@ -20,6 +20,7 @@ from live import coverage as live
 from news.discovery import w3c
 from news.images import renditions
 from news.templatetags.discovery import json_ld, modified, site_name
+from news.templatetags.renditions import picture_context
 
 register = template.Library()
 
@@ -66,19 +67,11 @@ def live_script(article):
 @register.simple_tag
 def live_entry_picture(entry, sizes="(max-width: 50rem) 100vw, 40rem"):
     """An entry's image with WebP and JPEG renditions, loaded lazily."""
-    sources = renditions(entry.image, entry.image_width)
     return render_to_string(
         "includes/picture.html",
-        {
-            "article": entry,  # the partial reads image_width / image_height
-            "sources": sources,
-            "webp_srcset": ", ".join(f"{r.webp} {r.width}w" for r in sources),
-            "jpeg_srcset": ", ".join(f"{r.jpeg} {r.width}w" for r in sources),
-            "src": entry.image.url,
-            "sizes": sizes,
-            "alt": entry.image_alt,
-            "loading": "lazy",
-        },
+        picture_context(
+            entry.image, entry.image_width, entry.image_height, sizes, entry.image_alt, "lazy"
+        ),
     )
 
 

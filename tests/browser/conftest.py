@@ -7,12 +7,14 @@ is missing the browser tests skip with the reason, unless REQUIRE_BROWSER=1 (set
 
 import io
 import os
+import threading
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.urls import reverse
 from django.utils import translation
 from modeltranslation.utils import build_localized_fieldname
@@ -85,7 +87,32 @@ def browser():
 @pytest.fixture
 def site(live_server, transactional_db):
     """The live server's base URL; the data builders write to the database it reads."""
+    one_request_at_a_time_on_in_memory_sqlite(live_server)
     return live_server.url
+
+
+class SerialApp:
+    """A WSGI app that handles one request at a time."""
+
+    def __init__(self, app):
+        self.app = app
+        self.lock = threading.Lock()
+
+    def __call__(self, environ, start_response):
+        with self.lock:
+            return self.app(environ, start_response)
+
+
+def one_request_at_a_time_on_in_memory_sqlite(live_server):
+    """On SQLite the live server's threads share the test's one in-memory connection, so
+    two pages' requests at once (two editors' heartbeats and autosaves) can meet inside
+    one transaction ("cannot start a transaction within a transaction"). Production
+    never shares a connection between threads; here requests take turns."""
+    if connection.vendor != "sqlite" or not connection.is_in_memory_db():
+        return
+    httpd = live_server.thread.httpd
+    if not isinstance(httpd.get_app(), SerialApp):
+        httpd.set_app(SerialApp(httpd.get_app()))
 
 
 @pytest.fixture(autouse=True)

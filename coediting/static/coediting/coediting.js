@@ -229,8 +229,13 @@
     // The edition tab last chosen (by a tab, the keyboard or the main switch);
     // until then, the one the tabs opened in (the admin's language, if written).
     let chosenTab = null;
+    // An edition tab's code: news/edition-fields.js relabels the tabs ("қз") and keeps
+    // the code modeltranslation wrote ("kk") in data-edition-code.
+    function codeOf(element) {
+      return element.dataset.editionCode || element.textContent.trim();
+    }
     function tabOf(link) {
-      return link && link.closest(".ui-tabs-nav") ? link.textContent.trim() : null;
+      return link && link.closest(".ui-tabs-nav") ? codeOf(link) : null;
     }
     document.addEventListener("click", function (event) {
       chosenTab = tabOf(event.target.closest("a")) || chosenTab;
@@ -240,13 +245,13 @@
     });
     document.addEventListener("change", function (event) {
       if (event.target.id === "modeltranslation-main-switch" && event.target.selectedOptions.length) {
-        chosenTab = event.target.selectedOptions[0].textContent.trim();
+        chosenTab = codeOf(event.target.selectedOptions[0]);
       }
     });
 
     function currentTab() {
       const opened = document.querySelector(".ui-tabs-active a");
-      const tab = chosenTab || (opened && opened.textContent.trim());
+      const tab = chosenTab || (opened && codeOf(opened));
       return tabs.includes(tab) ? tab : tabs[0];
     }
 

@@ -81,6 +81,9 @@
       var field = panel && panel.querySelector("[data-edition-label]");
       if (!field) { return; }
       tab.setAttribute("data-edition-named", "");
+      // The code modeltranslation wrote ("kk-latn"), for scripts that ask which tab is
+      // open (coediting.js), now that the text is the label.
+      tab.setAttribute("data-edition-code", tab.textContent.trim());
       tab.textContent = field.getAttribute("data-edition-label");
       tab.setAttribute("lang", field.getAttribute("lang"));
       tab.setAttribute("title", field.getAttribute("data-edition-name"));
@@ -100,6 +103,7 @@
       var field = editions[option.textContent.trim().replace("-", "_")];
       if (!field) { return; }
       option.setAttribute("data-edition-named", "");
+      option.setAttribute("data-edition-code", option.textContent.trim());
       option.textContent = field.getAttribute("data-edition-label");
       option.setAttribute("lang", field.getAttribute("lang"));
       option.setAttribute("title", field.getAttribute("data-edition-name"));
