@@ -29,6 +29,8 @@ setup: $(INSTALLED) .secret_key
 
 run: setup
 	$(MANAGE) load_demo
+	$(MANAGE) load_demo_multimedia
+	$(MANAGE) load_demo_live
 	$(MANAGE) create_demo_editor --url http://$(HOST):$(PORT)/en/admin/
 ifeq ($(filter 1 true yes on,$(DEBUG)),)
 	@echo "Serving the site as readers see it (DEBUG off) at http://$(HOST):$(PORT)/"
