@@ -3,7 +3,6 @@
 Idempotent: running it again updates what it made before and adds nothing twice.
 """
 
-import json
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -11,24 +10,15 @@ from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
-from modeltranslation.utils import build_localized_fieldname
 
-from core import editions
 from core.progress import Progress
 from news.demo.images import lead_image
+from news.demo.loader import read_content, translated
 from news.models import Article, Author, Category, DailyViews, SiteSettings, Tag
 from widgets.demo import load_samples
 
 CONTENT = Path(__file__).resolve().parents[2] / "demo" / "content.json"
 VIEW_DAYS = 5
-
-
-def translated(field, values):
-    """Keyword arguments setting `field` in every edition: given texts, blank elsewhere."""
-    unknown = set(values) - set(editions.CODES)
-    if unknown:
-        raise CommandError(f"unknown edition(s) {', '.join(sorted(unknown))} in demo content")
-    return {build_localized_fieldname(field, code): values.get(code, "") for code in editions.CODES}
 
 
 class Command(BaseCommand):
@@ -43,12 +33,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        try:
-            content = json.loads(options["file"].read_text(encoding="utf-8"))
-        except OSError as error:
-            raise CommandError(f"cannot read {options['file']}: {error.strerror}") from error
-        except json.JSONDecodeError as error:
-            raise CommandError(f"{options['file']} is not valid JSON: {error}") from error
+        content = read_content(options["file"])
 
         SiteSettings.current()
         # One transaction: an interrupted load leaves the database as it was.
