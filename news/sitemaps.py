@@ -68,10 +68,15 @@ class EditionSitemap(Sitemap):
         return urls
 
 
-class ArticleSitemap(EditionSitemap):
+class ReadableSitemap(EditionSitemap):
+    """The rows of `model` that readers of the edition can open (its queryset's
+    for_readers()), each with its last update: articles here, galleries in multimedia."""
+
+    model = None
+
     def items(self):
         return (
-            Article.objects.for_readers(self.code)
+            self.model.objects.for_readers(self.code)
             .only("pk", "slug", "updated_at")
             .with_edition_flags()
             .order_by("pk")
@@ -81,7 +86,12 @@ class ArticleSitemap(EditionSitemap):
         return item.updated_at
 
     def get_latest_lastmod(self):
-        return Article.objects.for_readers(self.code).aggregate(latest=Max("updated_at"))["latest"]
+        readable = self.model.objects.for_readers(self.code)
+        return readable.aggregate(latest=Max("updated_at"))["latest"]
+
+
+class ArticleSitemap(ReadableSitemap):
+    model = Article
 
 
 class SubjectSitemap(EditionSitemap):
