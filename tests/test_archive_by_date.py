@@ -197,7 +197,9 @@ def test_a_busy_day_is_paginated(client):
 def test_every_articles_date_links_to_its_day(client):
     category = make_category("news")
     article = make_article(category=category, published_at=almaty(2021, 4, 23, 23, 30))
-    day = '<a class="dated" href="/en/archive/2021/04/23/"><time datetime="2021-04-23T23:30:00+0600">'
+    day = (
+        '<a class="dated" href="/en/archive/2021/04/23/"><time datetime="2021-04-23T23:30:00+0600">'
+    )
 
     for url in (article.get_absolute_url(), "/en/", "/en/category/news/"):
         assert day in client.get(url).content.decode(), url
