@@ -54,6 +54,7 @@ test: $(INSTALLED) .secret_key $(NODE_INSTALLED)
 
 # The production profile under load (see docs/benchmark.md): PostgreSQL, Redis,
 # gunicorn and wrk; BENCH_ARTICLES articles are generated first if missing.
+# BENCH_ARGS passes options on, e.g. BENCH_ARGS="--rounds 1 --only pages".
 BENCH_DB_NAME ?= portal_bench
 BENCH_DB ?= postgres://postgres@127.0.0.1:5432/$(BENCH_DB_NAME)
 BENCH_REDIS ?= redis://127.0.0.1:6379/3
@@ -67,7 +68,8 @@ bench: $(INSTALLED) .secret_key
 	$(MANAGE) collectstatic --noinput --verbosity 0
 	$(MANAGE) load_demo
 	$(MANAGE) generate_articles --up-to $(BENCH_ARTICLES) --seed 1 --defer-search-indexes
-	REDIS_URL=$(BENCH_REDIS) $(MANAGE) benchmark
+	$(MANAGE) create_demo_editor --url http://$(HOST):$(PORT)/en/admin/ >/dev/null
+	REDIS_URL=$(BENCH_REDIS) $(MANAGE) benchmark $(BENCH_ARGS)
 
 # Mutation testing of the caching, invalidation, view-counting and widget code
 # ([tool.mutmut] in pyproject.toml; docs/testing.md, "Mutation testing"). Not part
