@@ -12,8 +12,10 @@ production profile, cache emptied first) and, in-process, what crawlers and
 editors hit besides reader pages: sitemaps, feeds and the admin's article list.
 """
 
+import cProfile
 import math
 import os
+import pstats
 import re
 import shutil
 import signal
@@ -104,7 +106,7 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--only",
-            choices=["pages", "crawler", "in-process"],
+            choices=["pages", "crawler", "in-process", "profile"],
             action="append",
             help="run only these parts (default: all)",
         )
@@ -121,7 +123,7 @@ class Command(BaseCommand):
             raise CommandError("benchmark the production profile: set REDIS_URL.")
         if settings.DEBUG:
             raise CommandError("benchmark with DEBUG off.")
-        parts = set(options["only"] or ["pages", "crawler", "in-process"])
+        parts = set(options["only"] or ["pages", "crawler", "in-process", "profile"])
         urls = self.urls(options["urls"])
         self.stdout.write(
             f"{Article.objects.count()} articles; {options['workers']} gunicorn workers per "
@@ -137,6 +139,8 @@ class Command(BaseCommand):
                 self.crawler(urls, options)
         if "in-process" in parts:
             self.in_process()
+        if "profile" in parts:
+            self.profile(urls["article"][:20])
 
     # Reader pages under load
 
@@ -316,6 +320,31 @@ class Command(BaseCommand):
                 f"| {name} | {statistics.median(rendered):,.0f} | {query_count} | {again:,.0f} "
                 f"| {conditional} | {response.status_code} |"
             )
+
+    def profile(self, paths):
+        """Where a rendered article's time goes: cProfile over distinct articles, the page
+        cache off (fragment caches stay as in production), this project's functions only."""
+        client = Client()
+        settings.PAGE_CACHE_SECONDS = 0
+        client.get(paths[0])  # translations and templates loaded, as in a running worker
+        profiler = cProfile.Profile()
+        timings, query_counts = [], []
+        for path in paths:
+            with CaptureQueriesContext(connection) as queries:
+                started = time.perf_counter()
+                profiler.enable()
+                client.get(path)
+                profiler.disable()
+                timings.append((time.perf_counter() - started) * 1000)
+            query_counts.append(len(queries))
+        self.stdout.write(
+            f"\nrendered article, in-process, {len(paths)} articles: median "
+            f"{statistics.median(timings):.1f} ms, {max(query_counts)} queries at most; "
+            "cumulative time per function, this project's code:"
+        )
+        own_code = re.escape(str(settings.BASE_DIR)) + "/(?!\\.venv)"
+        stats = pstats.Stats(profiler, stream=self.stdout._out)
+        stats.sort_stats("cumulative").print_stats(own_code, 15)
 
     def sitemap_pages(self, client):
         """The first, a middle and the last page of the English articles' sitemap."""
