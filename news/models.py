@@ -629,7 +629,9 @@ class Article(FoldedSearch, EditionContent):
             .filter(pk__in=candidates)
             .exclude(pk=self.pk)
             .annotate(chosen=Exists(chosen.filter(to_article=OuterRef("pk"))))
-            .order_by("-chosen", "-published_at", "-pk")[:limit]
+            .order_by("-chosen", "-published_at", "-pk")
+            # What a headline shows; reading every edition's body costs more than the query.
+            .only("slug", "published_at", build_localized_fieldname("title", code))[:limit]
         )
 
 

@@ -51,7 +51,10 @@ def refresh_tags(tag_ids, now=None):
         return
     rows = [row for tag_id in tag_ids for row in latest_in_tag(tag_id, now)]
     with transaction.atomic():
-        LatestInTag.objects.filter(tag_id__in=tag_ids).delete()
+        # One DELETE, without a signal per row: these rows are derived, and the save that
+        # led here has already told the caches (core.signals).
+        stale = LatestInTag.objects.filter(tag_id__in=tag_ids)
+        stale._raw_delete(stale.db)
         # A concurrent refresh of the same tag may have stored the same rows.
         LatestInTag.objects.bulk_create(rows, ignore_conflicts=True)
 

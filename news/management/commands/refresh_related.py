@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand
 from django.db.models import Q
 from django.utils import timezone
 
+from core.cache import bump_generation
 from core.progress import Progress
 from news.models import Article, Tag
 from news.related import refresh_tags
@@ -54,4 +55,6 @@ class Command(BaseCommand):
                 batch = tag_ids[start : start + batch_size]
                 refresh_tags(batch)
                 progress.advance(len(batch))
+        # What was repaired may be on cached pages: no save told the caches.
+        bump_generation()
         self.stdout.write(self.style.SUCCESS(f"Refreshed the related news of {len(tag_ids)} tags."))
