@@ -14,6 +14,7 @@ by `manage.py refresh_related`.
 """
 
 from django.db import transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from core import editions
@@ -49,8 +50,9 @@ def refresh_tags(tag_ids, now=None):
     tag_ids = sorted(set(tag_ids))
     if not tag_ids:
         return
-    rows = [row for tag_id in tag_ids for row in latest_in_tag(tag_id, now)]
     with transaction.atomic():
+        _lock(tag_ids)
+        rows = [row for tag_id in tag_ids for row in latest_in_tag(tag_id, now)]
         # One DELETE, without a signal per row: these rows are derived, and the save that
         # led here has already told the caches (core.signals).
         stale = LatestInTag.objects.filter(tag_id__in=tag_ids)
@@ -59,45 +61,106 @@ def refresh_tags(tag_ids, now=None):
         LatestInTag.objects.bulk_create(rows, ignore_conflicts=True)
 
 
+def _lock(tag_ids):
+    """Take these tags' rows until the transaction ends, in one order, so that a refresh
+    and an article added by another editor at the same moment never miss each other."""
+    list(Tag.objects.select_for_update().filter(pk__in=tag_ids).order_by("pk").values("pk"))
+
+
 def refresh_all(now=None):
     refresh_tags(Tag.objects.values_list("pk", flat=True), now)
 
 
-def _in_lists(article):
-    """Whether `article` is, or may now belong, in a tag's stored lists: drafts that never
-    were published change nothing there."""
-    return (
-        article.status == Article.Status.PUBLISHED
-        or LatestInTag.objects.filter(article=article.pk).exists()
+def add_to_lists(article_pk, tag_ids, now=None):
+    """Put one article, published or scheduled, into these tags' lists where it ranks,
+    without recomputing them: the cheap way for a new story. Lists may then hold more
+    than LATEST_PER_TAG rows, which only widens the candidates."""
+    tag_ids = set(tag_ids)
+    now = now or timezone.now()
+    article = (
+        Article.objects.filter(pk=article_pk, status=Article.Status.PUBLISHED)
+        .with_edition_flags()
+        .only("pk", "published_at")
+        .first()
+    )
+    if article is None or not tag_ids:
+        return
+    codes = article.editions()
+    with transaction.atomic():
+        _lock(tag_ids)  # before reading the lists: see _lock
+        full = set()
+        if article.published_at <= now:
+            # (tag, edition) lists already holding LATEST_PER_TAG readable articles newer
+            # than it: it would never be shown there.
+            newer = Q(article__published_at__gt=article.published_at) | Q(
+                article__published_at=article.published_at, article__pk__gt=article.pk
+            )
+            full = {
+                (row["tag_id"], row["edition"])
+                for row in LatestInTag.objects.filter(
+                    newer, tag_id__in=tag_ids, edition__in=codes, article__published_at__lte=now
+                )
+                .values("tag_id", "edition")
+                .annotate(count=Count("pk"))
+                .filter(count__gte=LATEST_PER_TAG)
+            }
+        LatestInTag.objects.bulk_create(
+            [
+                LatestInTag(tag_id=tag_id, edition=code, article_id=article.pk)
+                for tag_id in tag_ids
+                for code in codes
+                if (tag_id, code) not in full
+            ],
+            ignore_conflicts=True,
+        )
+
+
+def listed_in(article_pk):
+    """The tags whose stored lists hold this article."""
+    return set(
+        LatestInTag.objects.filter(article=article_pk).values_list("tag_id", flat=True).distinct()
     )
 
 
+# The stored lists hold every article that can be among the newest of a tag (see
+# LatestInTag). So a change to an article they do not hold can only add it: cheap. A
+# change to one they hold (unpublished, re-dated, an edition's text gone) recomputes
+# its tags, which refills what it leaves.
+
+
 def article_saved(sender, instance, created, **kwargs):
-    # A new article has no tags yet: adding them (tags_changed) refreshes their lists.
-    if not created and _in_lists(instance):
-        refresh_tags(instance.tags.values_list("pk", flat=True))
+    if created:  # no tags yet: adding them (tags_changed) puts it in their lists
+        return
+    tags = set(instance.tags.values_list("pk", flat=True))
+    if listed := listed_in(instance.pk):
+        refresh_tags(listed | tags)
+    elif instance.status == Article.Status.PUBLISHED:
+        add_to_lists(instance.pk, tags)
 
 
 def article_deleting(sender, instance, **kwargs):
-    # The tag links go with the article: remember them for article_deleted.
-    instance._tags_before_delete = list(instance.tags.values_list("pk", flat=True))
+    # Its rows go with it: remember whose lists lose a story, for article_deleted.
+    instance._listed_before_delete = listed_in(instance.pk)
 
 
 def article_deleted(sender, instance, **kwargs):
-    refresh_tags(getattr(instance, "_tags_before_delete", ()))
+    refresh_tags(getattr(instance, "_listed_before_delete", ()))
 
 
 def tags_changed(sender, instance, action, reverse, pk_set, **kwargs):
-    if reverse:  # tag.articles.add/remove/clear: one tag
+    if reverse:  # tag.articles.add/remove/clear: recompute that one tag
         if action in ("post_add", "post_remove", "post_clear"):
             refresh_tags([instance.pk])
         return
-    if action == "pre_clear":
-        instance._tags_before_clear = list(instance.tags.values_list("pk", flat=True))
-    elif action in ("post_add", "post_remove") and _in_lists(instance):
-        refresh_tags(pk_set)
-    elif action == "post_clear" and _in_lists(instance):
-        refresh_tags(getattr(instance, "_tags_before_clear", ()))
+    match action:
+        case "post_add":
+            add_to_lists(instance.pk, pk_set)
+        case "post_remove":
+            refresh_tags(listed_in(instance.pk) & set(pk_set))
+        case "pre_clear":
+            instance._listed_before_clear = listed_in(instance.pk)
+        case "post_clear":
+            refresh_tags(getattr(instance, "_listed_before_clear", ()))
 
 
 def connect():

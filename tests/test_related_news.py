@@ -143,9 +143,9 @@ def test_stored_related_news_equal_the_rule_after_any_sequence_of_edits():
             tags=rng.sample(tags, rng.randint(0, 2)),
             published_at=hours_ago(rng.randint(1, 500)),
         )
-        for _ in range(40)
+        for _ in range(60)
     ]
-    for _ in range(60):
+    for _ in range(120):
         article = rng.choice(articles)
         match rng.randrange(5):
             case 0:
