@@ -30,6 +30,10 @@ class NewsConfig(AppConfig):
         post_save.connect(
             make_article_renditions, sender=BodyImage, dispatch_uid="news.body_image_renditions"
         )
+        # Related news are stored per tag and edition, refreshed by the saves that change them.
+        from news import related
+
+        related.connect()
         # Case-insensitive search in every script on SQLite (see news.search).
         connection_created.connect(register_sqlite_functions, dispatch_uid="news.search_fold")
         register_select2_languages()

@@ -294,6 +294,12 @@ class Author(PublicSubject):
 
 
 RELATED_CANDIDATES_PER_TAG = 1000
+# Related news shown under an article, and how many of the newest articles of each tag
+# are stored per edition for them (LatestInTag). An article's list needs at most
+# RELATED_SHOWN + 1 of each tag: the article itself and each editor's choice that ranks
+# above a shown one take a place of the tag's list but also one of the shown five.
+RELATED_SHOWN = 5
+LATEST_PER_TAG = 10
 TOP_STORIES = 4
 
 # What a home page leads with: the lead story, the top stories under it, and when
@@ -603,18 +609,59 @@ class Article(FoldedSearch, EditionContent):
             return []
         return [code for code in self.editions() if not self.text("image_alt", code)]
 
-    def related_articles(self, limit=5):
+    def related_articles(self, limit=RELATED_SHOWN):
         """The editor's choices first, then articles sharing a tag, each newest first, in this
-        edition."""
-        chosen = list(self.related.for_readers().exclude(pk=self.pk).for_listing()[:limit])
-        if len(chosen) < limit:
-            chosen += list(
-                Article.objects.for_readers()
-                .related_to(self)
-                .exclude(pk__in=[a.pk for a in chosen])
-                .select_related("category")[: limit - len(chosen)]
+        edition.
+
+        One query: the candidates are the editor's choices and the stored newest articles
+        of this article's tags (LatestInTag, kept by news.related), of which the readable
+        ones are ranked here, so a scheduled article appears by itself at its time.
+        """
+        code = translation.get_language()
+        chosen = Article.related.through.objects.filter(from_article=self.pk)
+        by_tag = LatestInTag.objects.filter(
+            edition=code,
+            tag__in=Article.tags.through.objects.filter(article=self.pk).values("tag"),
+        )
+        candidates = chosen.values("to_article").union(by_tag.values("article"))
+        return list(
+            Article.objects.for_readers(code)
+            .filter(pk__in=candidates)
+            .exclude(pk=self.pk)
+            .annotate(chosen=Exists(chosen.filter(to_article=OuterRef("pk"))))
+            .order_by("-chosen", "-published_at", "-pk")
+            # What a headline shows; reading every edition's body costs more than the query.
+            .only("slug", "published_at", build_localized_fieldname("title", code))[:limit]
+        )
+
+
+class LatestInTag(models.Model):
+    """One of the newest articles readers of an edition can reach under a tag, kept ahead of
+    reading (news.related) so that related news cost one short query per page.
+
+    Per tag and edition: the LATEST_PER_TAG newest readable articles and every scheduled
+    one, so the list stays complete as scheduled articles come out by themselves. Any save
+    that changes what readers see of an article, or its tags, refreshes its tags' rows.
+    """
+
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="+", db_index=False)
+    edition = models.CharField(
+        max_length=10, choices=[(e.code, e.name_local) for e in editions.EDITIONS]
+    )
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = _("latest article of a tag")
+        verbose_name_plural = _("latest articles of tags")
+        constraints = [
+            # Also the index of the read: tag_id IN (…) AND edition = ….
+            models.UniqueConstraint(
+                fields=["tag", "edition", "article"], name="one_row_per_tag_edition_article"
             )
-        return chosen
+        ]
+
+    def __str__(self):
+        return f"{self.tag_id} {self.edition}: {self.article_id}"
 
 
 class ArticleEvent(models.Model):

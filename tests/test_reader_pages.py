@@ -200,9 +200,10 @@ def test_article_page_query_budget(client, django_assert_max_num_queries):
         make_article(tags=[tag])
     client.get(article.get_absolute_url())  # creates the settings rows on first use
     cache.clear()  # measure a cold render: page, navigation, settings, widgets, popular
-    # 13 for the article and the page around it, +1 for its live coverage, +1 for its
-    # video and galleries, +1 for the edition's breaking news (a cached fragment, cold here).
-    with django_assert_max_num_queries(16):
+    # 11 for the article and the page around it (related news in one), +1 for its live
+    # coverage, +1 for its video and galleries, +1 for the edition's breaking news (a
+    # cached fragment, cold here).
+    with django_assert_max_num_queries(14):
         page(client, article.get_absolute_url())
 
 

@@ -16,6 +16,7 @@ from core import editions
 from core.progress import Progress
 from news import search
 from news.models import Article, Author, Category, Tag
+from news.related import refresh_tags
 from news.scale import vocabulary
 
 CODES = editions.CODES
@@ -103,6 +104,8 @@ class Command(BaseCommand):
                         cursor.execute(admin_index[1])
                     # Fresh statistics, or the planner guesses one row and picks slow plans.
                     cursor.execute("ANALYZE news_article, news_article_tags, news_article_authors")
+        # bulk_create sends no signals: related news are stored once for every tag at the end.
+        refresh_tags(tags)
         self.stdout.write(self.style.SUCCESS(f"Generated {count} articles (seed {seed})."))
 
     def insert(self, rng, count, batch_size, first_number, categories, tags, authors, end_time):
