@@ -35,8 +35,17 @@ def _quietly(operation, default=None):
         return default
 
 
+# One page render reads the generation once and each cached fragment at most once:
+# {"generation": …, "values": {key: value}} while PublicPageCacheMixin renders a page,
+# so a page costs one cache round trip per fragment, not two per use of one.
+_page_render = contextvars.ContextVar("page_render", default=None)
+
+
 def generation():
     """The current content generation, or None when the cache is unreachable."""
+    render = _page_render.get()
+    if render is not None:
+        return render["generation"]
     value = _quietly(lambda: cache.get(GENERATION_KEY))
     if value is None:
         value = time.time_ns()
@@ -46,6 +55,7 @@ def generation():
 
 
 def bump_generation():
+    _page_render.set(None)  # a page being rendered stops reading the old generation's values
     _quietly(lambda: cache.set(GENERATION_KEY, time.time_ns(), None))
 
 
@@ -97,10 +107,15 @@ def cached(key, compute, timeout):
     if current is None:
         return compute()
     full_key = f"{key}:g{current}"
+    render = _page_render.get()
+    if render is not None and full_key in render["values"]:
+        return render["values"][full_key]
     value = _quietly(lambda: cache.get(full_key))
     if value is None:
         value = compute()
         _quietly(lambda: cache.set(full_key, value, timeout))
+    if render is not None:
+        render["values"][full_key] = value
     return value
 
 
@@ -150,7 +165,13 @@ class PublicPageCacheMixin:
         if page is not None and _seconds_left(page) <= 0:
             page = None  # something it shows has expired since it was stored
         if page is None:
-            page = self._render_for_cache(request, *args, **kwargs)
+            render = _page_render.set(
+                {"generation": current, "values": {}} if current is not None else None
+            )
+            try:
+                page = self._render_for_cache(request, *args, **kwargs)
+            finally:
+                _page_render.reset(render)
             if page is None:
                 return self._response
             if key and _seconds_left(page) > 0:

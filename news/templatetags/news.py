@@ -2,9 +2,11 @@ from urllib.parse import quote
 
 from django import template
 from django.template.defaultfilters import date as date_format
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, pgettext
 
 from core import editions
@@ -19,13 +21,29 @@ POPULAR_CACHE_SECONDS = 60
 SITE_WIDE_CACHE_SECONDS = 600
 
 
+def site_chrome(code):
+    """What every page of edition `code` shows around its content and what changes only with
+    content, in one cache entry (one round trip per page): the main menu's items
+    [(name, url)], the contact phone, and the whole footer, already rendered."""
+
+    def compute():
+        menu = [(category.name, category.get_absolute_url()) for category in Category.menu(code)]
+        phone = SiteSettings.read().phone
+        homes = []
+        for edition in editions.EDITIONS:
+            with translation.override(edition.code):
+                homes.append((edition, reverse("news:home")))
+        footer = render_to_string(
+            "includes/footer.html", {"sections": menu, "editions": homes, "phone": phone}
+        )
+        return {"menu": menu, "phone": phone, "footer": footer}
+
+    return cached(f"chrome:{code}", compute, SITE_WIDE_CACHE_SECONDS)
+
+
 def menu_items(code):
     """[(name, url)] of the edition's top categories with news, cached until content changes."""
-    return cached(
-        f"nav:{code}",
-        lambda: [(category.name, category.get_absolute_url()) for category in Category.menu(code)],
-        SITE_WIDE_CACHE_SECONDS,
-    )
+    return site_chrome(code)["menu"]
 
 
 @register.inclusion_tag("includes/navigation.html", takes_context=True)
@@ -51,22 +69,15 @@ def main_navigation(context):
 
 
 @register.simple_tag
-def footer_links():
-    """The footer's sections (the main menu's, from the same cache) and each edition's
-    home page."""
-    code = translation.get_language()
-    sections = menu_items(code)
-    homes = []
-    for edition in editions.EDITIONS:
-        with translation.override(edition.code):
-            homes.append((edition, reverse("news:home")))
-    return {"sections": sections, "editions": homes}
+def site_footer():
+    """The footer, the same on every page of the edition (see site_chrome)."""
+    return mark_safe(site_chrome(translation.get_language())["footer"])
 
 
 @register.simple_tag
 def site_phone():
     """The contact phone editors set in the site settings."""
-    return cached("site:phone", lambda: SiteSettings.read().phone, SITE_WIDE_CACHE_SECONDS)
+    return site_chrome(translation.get_language())["phone"]
 
 
 @register.inclusion_tag("includes/popular.html")
