@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 
 from django.db import DatabaseError
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods
 from django.views.generic import DetailView, ListView, TemplateView
 
 from core import editions
-from core.cache import PublicPageCacheMixin
+from core.cache import PublicPageCacheMixin, cached
 from core.cache import changes_at as page_changes_at
 from news import counting, search
 from news.archive import archive_url, month_calendar
@@ -30,6 +30,10 @@ from news.pagination import ArchivePaginator, CappedPaginator
 logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 20
+# How long the home page's selection and a subject page's subject may be reused within
+# one content generation: as long as the page cache keeps a page, so that a scheduled
+# article shows as soon as before.
+SELECTION_CACHE_SECONDS = 60
 
 
 def edition_urls(make_url, codes=editions.CODES):
@@ -63,24 +67,42 @@ class HomeView(PublicPageCacheMixin, EditionMixin, TemplateView):
     def get_edition_urls(self):
         return edition_urls(lambda: reverse("news:home"))
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
+    @staticmethod
+    def select():
         articles = Article.objects.for_readers().for_listing()
         latest = list(articles[:20])
         lead, top, changes_at = articles.front_page(latest)
-        # A chosen story that expires leaves the page by itself: no cached copy outlives it.
-        page_changes_at(changes_at)
         shown = {a.pk for a in top} | ({lead.pk} if lead else set())
         blocks = []
         for category in Category.objects.in_edition().filter(parent=None):
             items = list(articles.in_category(category).exclude(pk__in=shown)[:4])
             if items:
                 blocks.append((category, items))
+        return {
+            "lead": lead,
+            "top_stories": top,
+            "latest": latest,
+            "category_blocks": blocks,
+            "changes_at": changes_at,
+        }
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # A dozen queries that only publishing changes: kept until content changes, and
+        # briefly, so that a scheduled article comes out as soon as through the page cache.
+        code = translation.get_language()
+        selection = cached(f"home:{code}", self.select, SELECTION_CACHE_SECONDS)
+        changes_at = selection["changes_at"]
+        if changes_at is not None and changes_at <= timezone.now():
+            selection = self.select()  # a chosen story expired since it was stored
+            changes_at = selection["changes_at"]
+        # A chosen story that expires leaves the page by itself: no cached copy outlives it.
+        page_changes_at(changes_at)
         context.update(
-            lead=lead,
-            top_stories=top,
-            latest=latest,
-            category_blocks=blocks,
+            lead=selection["lead"],
+            top_stories=selection["top_stories"],
+            latest=selection["latest"],
+            category_blocks=selection["category_blocks"],
         )
         return context
 
@@ -101,13 +123,35 @@ class SubjectListView(PublicPageCacheMixin, ArticleListView):
 
     subject_model = None
 
+    def subject_context(self, subject):
+        """What the page shows of its subject besides its articles (cached with it)."""
+        return {}
+
+    def get_subject_page(self):
+        """{"subject": …, **subject_context}, cached until content changes, and briefly (a
+        scheduled article can make a subject public)."""
+        if not hasattr(self, "_subject_page"):
+            slug = self.kwargs["slug"]
+
+            def find():
+                subject = (
+                    self.subject_model.objects.for_readers()
+                    .with_edition_flags()
+                    .filter(slug=slug)
+                    .first()
+                )
+                return subject and {"subject": subject, **self.subject_context(subject)}
+
+            model = self.subject_model._meta.model_name
+            code = translation.get_language()
+            page = cached(f"subject:{model}:{code}:{slug}", find, SELECTION_CACHE_SECONDS)
+            if page is None:
+                raise Http404
+            self._subject_page = page
+        return self._subject_page
+
     def get_subject(self):
-        if not hasattr(self, "_subject"):
-            self._subject = get_object_or_404(
-                self.subject_model.objects.for_readers().with_edition_flags(),
-                slug=self.kwargs["slug"],
-            )
-        return self._subject
+        return self.get_subject_page()["subject"]
 
     def get_edition_urls(self):
         subject = self.get_subject()
@@ -121,15 +165,21 @@ class CategoryView(SubjectListView):
     subject_model = Category
     template_name = "news/category.html"
 
+    def subject_context(self, category):
+        return {
+            "breadcrumbs": category.ancestors(),
+            "subcategories": list(category.children.in_edition()),
+            "descendant_ids": category.descendant_ids(),
+        }
+
     def get_queryset(self):
-        return super().get_queryset().in_category(self.get_subject())
+        page = self.get_subject_page()
+        return super().get_queryset().in_category(page["subject"], page["descendant_ids"])
 
     def get_context_data(self, **kwargs):
-        category = self.get_subject()
+        page = self.get_subject_page()
         return super().get_context_data(
-            breadcrumbs=category.ancestors(),
-            subcategories=category.children.in_edition(),
-            **kwargs,
+            breadcrumbs=page["breadcrumbs"], subcategories=page["subcategories"], **kwargs
         )
 
 
