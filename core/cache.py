@@ -101,8 +101,13 @@ def hits(key, period):
     return _quietly(count)
 
 
-def cached(key, compute, timeout):
-    """`compute()`, kept for `timeout` seconds or until the content changes."""
+def cached(key, compute, timeout, expires=None):
+    """`compute()`, kept for `timeout` seconds or until the content changes.
+
+    `expires(value)`: the moment a value goes stale with no write to say so (a
+    scheduled article coming out; None: never); a stored value past it is computed
+    and stored afresh.
+    """
     current = generation()
     if current is None:
         return compute()
@@ -111,6 +116,10 @@ def cached(key, compute, timeout):
     if render is not None and full_key in render["values"]:
         return render["values"][full_key]
     value = _quietly(lambda: cache.get(full_key))
+    if value is not None and expires is not None:
+        moment = expires(value)
+        if moment is not None and moment <= datetime.datetime.now(tz=datetime.UTC):
+            value = None
     if value is None:
         value = compute()
         _quietly(lambda: cache.set(full_key, value, timeout))

@@ -2,7 +2,7 @@
 
 import calendar
 
-from core.urls import cached_reverse
+from core.memo import cached_reverse
 
 
 def archive_url(day, part="day"):

@@ -29,8 +29,8 @@ from modeltranslation.utils import build_localized_fieldname, get_translation_fi
 
 from core import editions
 from core.casefold import fold
+from core.memo import cached_reverse
 from core.singleton import SingletonModel
-from core.urls import cached_reverse
 from news.images import (
     CleanImageField,
     FocalPointField,
@@ -334,6 +334,16 @@ class ArticleQuerySet(EditionQuerySet):
 
     def for_readers(self, code=None):
         return self.published().in_edition(code)
+
+    def next_publication(self, now=None):
+        """When the next scheduled article comes out (None: none is scheduled): what
+        readers can see changes then, with no write to say so."""
+        return (
+            self.filter(status=Article.Status.PUBLISHED, published_at__gt=now or timezone.now())
+            .order_by("published_at")
+            .values_list("published_at", flat=True)
+            .first()
+        )
 
     def newest_first(self):
         return self.order_by("-published_at", "-pk")

@@ -30,10 +30,22 @@ from news.pagination import ArchivePaginator, CappedPaginator
 logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 20
-# How long the home page's selection and a subject page's subject may be reused within
-# one content generation: as long as the page cache keeps a page, so that a scheduled
-# article shows as soon as before.
-SELECTION_CACHE_SECONDS = 60
+SELECTION_CACHE_SECONDS = 600
+
+
+def until_published(key, compute, also=None):
+    """`compute()`, which only publishing changes, cached until content changes or the
+    next scheduled article comes out (or `also(value)`, a moment of its own)."""
+
+    def stamped():
+        now = timezone.now()  # before compute(): what comes out meanwhile is seen again
+        return {"value": compute(), "until": Article.objects.next_publication(now)}
+
+    def expires(entry):
+        moments = [entry["until"], also(entry["value"]) if also and entry["value"] else None]
+        return min(filter(None, moments), default=None)
+
+    return cached(key, stamped, SELECTION_CACHE_SECONDS, expires=expires)["value"]
 
 
 def edition_urls(make_url, codes=editions.CODES):
@@ -88,16 +100,13 @@ class HomeView(PublicPageCacheMixin, EditionMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        # A dozen queries that only publishing changes: kept until content changes, and
-        # briefly, so that a scheduled article comes out as soon as through the page cache.
+        # A dozen queries that only publishing changes.
         code = translation.get_language()
-        selection = cached(f"home:{code}", self.select, SELECTION_CACHE_SECONDS)
-        changes_at = selection["changes_at"]
-        if changes_at is not None and changes_at <= timezone.now():
-            selection = self.select()  # a chosen story expired since it was stored
-            changes_at = selection["changes_at"]
+        selection = until_published(
+            f"home:{code}", self.select, also=lambda selection: selection["changes_at"]
+        )
         # A chosen story that expires leaves the page by itself: no cached copy outlives it.
-        page_changes_at(changes_at)
+        page_changes_at(selection["changes_at"])
         context.update(
             lead=selection["lead"],
             top_stories=selection["top_stories"],
@@ -128,8 +137,7 @@ class SubjectListView(PublicPageCacheMixin, ArticleListView):
         return {}
 
     def get_subject_page(self):
-        """{"subject": …, **subject_context}, cached until content changes, and briefly (a
-        scheduled article can make a subject public)."""
+        """{"subject": …, **subject_context}, cached (until_published); 404 if none."""
         if not hasattr(self, "_subject_page"):
             slug = self.kwargs["slug"]
 
@@ -140,14 +148,13 @@ class SubjectListView(PublicPageCacheMixin, ArticleListView):
                     .filter(slug=slug)
                     .first()
                 )
-                return subject and {"subject": subject, **self.subject_context(subject)}
+                if subject is None:
+                    raise Http404  # before anything is stored: junk addresses fill no cache
+                return {"subject": subject, **self.subject_context(subject)}
 
             model = self.subject_model._meta.model_name
             code = translation.get_language()
-            page = cached(f"subject:{model}:{code}:{slug}", find, SELECTION_CACHE_SECONDS)
-            if page is None:
-                raise Http404
-            self._subject_page = page
+            self._subject_page = until_published(f"subject:{model}:{code}:{slug}", find)
         return self._subject_page
 
     def get_subject(self):

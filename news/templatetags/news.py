@@ -11,6 +11,7 @@ from django.utils.translation import gettext, pgettext
 
 from core import editions
 from core.cache import cached
+from core.memo import remembered
 from core.site import absolute_url
 from news import archive, counting
 from news.models import Article, Category, SiteSettings
@@ -127,6 +128,7 @@ def edition_links(available):
 
 
 @register.simple_tag
+@remembered  # every list shows a date per article
 def time_element(moment, format_name="DATETIME_FORMAT"):
     """<time> with the machine-readable moment and the edition's own format of it."""
     moment = timezone.localtime(moment)
@@ -141,6 +143,7 @@ register.simple_tag(archive.archive_url, name="archive_url")
 
 
 @register.simple_tag
+@remembered
 def dated(moment, format_name="DATETIME_FORMAT"):
     """An article's date as `time_element`, linked to the archive of its (Almaty) day."""
     return format_html(

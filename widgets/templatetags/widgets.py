@@ -83,8 +83,11 @@ def header_widgets():
     """Rates and weather for the header, rendered once per edition and content generation
     (fetches start a new one) and afresh once something in them has turned stale."""
     code = translation.get_language()
-    fragment = cached(f"widgets:html:{code}", _header_widgets, display.CACHE_SECONDS)
-    if fragment["stale_at"] is not None and timezone.now() >= fragment["stale_at"]:
-        fragment = _header_widgets()
+    fragment = cached(
+        f"widgets:html:{code}",
+        _header_widgets,
+        display.CACHE_SECONDS,
+        expires=lambda fragment: fragment["stale_at"],
+    )
     changes_at(fragment["stale_at"])
     return mark_safe(fragment["html"])
