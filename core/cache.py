@@ -20,6 +20,7 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
+from django.utils import translation
 from django.utils.cache import patch_cache_control
 
 logger = logging.getLogger(__name__)
@@ -37,7 +38,8 @@ def _quietly(operation, default=None):
 
 # One page render reads the generation once and each cached fragment at most once:
 # {"generation": …, "values": {key: value}} while PublicPageCacheMixin renders a page,
-# so a page costs one cache round trip per fragment, not two per use of one.
+# so a page costs one cache round trip per fragment, not two per use of one, and one
+# for all the fragments registered with page_fragment.
 _page_render = contextvars.ContextVar("page_render", default=None)
 
 
@@ -114,8 +116,9 @@ def cached(key, compute, timeout, expires=None):
     full_key = f"{key}:g{current}"
     render = _page_render.get()
     if render is not None and full_key in render["values"]:
-        return render["values"][full_key]
-    value = _quietly(lambda: cache.get(full_key))
+        value = render["values"][full_key]
+    else:
+        value = _quietly(lambda: cache.get(full_key))
     if value is not None and expires is not None:
         moment = expires(value)
         if moment is not None and moment <= datetime.datetime.now(tz=datetime.UTC):
@@ -126,6 +129,24 @@ def cached(key, compute, timeout, expires=None):
     if render is not None:
         render["values"][full_key] = value
     return value
+
+
+# key(code) of each fragment nearly every page of edition `code` shows (page_fragment).
+_page_fragments = []
+
+
+def page_fragment(make_key):
+    """Register `make_key(code)`: the key (as given to `cached`) of a fragment nearly every
+    page of edition `code` shows. A page render fetches them all in one round trip."""
+    _page_fragments.append(make_key)
+    return make_key
+
+
+def _fragments_of_page(current):
+    """{full key: value} of the registered fragments the cache holds, for a page render."""
+    code = translation.get_language()
+    keys = [f"{make_key(code)}:g{current}" for make_key in _page_fragments]
+    return get_many(keys) if keys else {}
 
 
 # The moments at which what the page being rendered shows changes by itself (an
@@ -175,7 +196,9 @@ class PublicPageCacheMixin:
             page = None  # something it shows has expired since it was stored
         if page is None:
             render = _page_render.set(
-                {"generation": current, "values": {}} if current is not None else None
+                {"generation": current, "values": _fragments_of_page(current)}
+                if current is not None
+                else None
             )
             try:
                 page = self._render_for_cache(request, *args, **kwargs)

@@ -10,7 +10,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, pgettext
 
 from core import editions
-from core.cache import cached
+from core.cache import cached, page_fragment
 from core.memo import remembered
 from core.site import absolute_url
 from news import archive, counting
@@ -19,6 +19,7 @@ from news.models import Article, Category, SiteSettings
 register = template.Library()
 
 POPULAR_CACHE_SECONDS = 60
+POPULAR_LIMIT = 5
 SITE_WIDE_CACHE_SECONDS = 600
 
 
@@ -39,7 +40,17 @@ def site_chrome(code):
         )
         return {"menu": menu, "phone": phone, "footer": footer}
 
-    return cached(f"chrome:{code}", compute, SITE_WIDE_CACHE_SECONDS)
+    return cached(chrome_key(code), compute, SITE_WIDE_CACHE_SECONDS)
+
+
+@page_fragment
+def chrome_key(code):
+    return f"chrome:{code}"
+
+
+@page_fragment
+def popular_key(code, limit=POPULAR_LIMIT):
+    return f"popular:{code}:{limit + 1}"
 
 
 def menu_items(code):
@@ -82,13 +93,13 @@ def site_phone():
 
 
 @register.inclusion_tag("includes/popular.html")
-def popular_articles(limit=5, exclude=None):
+def popular_articles(limit=POPULAR_LIMIT, exclude=None):
     """The edition's most read articles of the last days (cached briefly), without
     `exclude`, the article being read. One more is kept so that the list stays full
     without it, and every page shares the same cached list."""
     code = translation.get_language()
     articles = cached(
-        f"popular:{code}:{limit + 1}",
+        popular_key(code, limit),
         lambda: list(Article.objects.for_readers(code).popular(code)[: limit + 1]),
         POPULAR_CACHE_SECONDS,
     )

@@ -6,7 +6,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 
-from core.cache import cached, changes_at
+from core.cache import cached, changes_at, page_fragment
 from widgets import display, weather
 
 register = template.Library()
@@ -78,13 +78,18 @@ def _header_widgets():
     return {"html": html, "stale_at": min(moments, default=None)}
 
 
+@page_fragment
+def widgets_key(code):
+    return f"widgets:html:{code}"
+
+
 @register.simple_tag
 def header_widgets():
     """Rates and weather for the header, rendered once per edition and content generation
     (fetches start a new one) and afresh once something in them has turned stale."""
     code = translation.get_language()
     fragment = cached(
-        f"widgets:html:{code}",
+        widgets_key(code),
         _header_widgets,
         display.CACHE_SECONDS,
         expires=lambda fragment: fragment["stale_at"],
