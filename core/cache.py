@@ -20,6 +20,7 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
+from django.utils import translation
 from django.utils.cache import patch_cache_control
 
 logger = logging.getLogger(__name__)
@@ -35,8 +36,18 @@ def _quietly(operation, default=None):
         return default
 
 
+# One page render reads the generation once and each cached fragment at most once:
+# {"generation": …, "values": {key: value}} while PublicPageCacheMixin renders a page,
+# so a page costs one cache round trip per fragment, not two per use of one, and one
+# for all the fragments registered with page_fragment.
+_page_render = contextvars.ContextVar("page_render", default=None)
+
+
 def generation():
     """The current content generation, or None when the cache is unreachable."""
+    render = _page_render.get()
+    if render is not None:
+        return render["generation"]
     value = _quietly(lambda: cache.get(GENERATION_KEY))
     if value is None:
         value = time.time_ns()
@@ -46,6 +57,7 @@ def generation():
 
 
 def bump_generation():
+    _page_render.set(None)  # a page being rendered stops reading the old generation's values
     _quietly(lambda: cache.set(GENERATION_KEY, time.time_ns(), None))
 
 
@@ -91,17 +103,50 @@ def hits(key, period):
     return _quietly(count)
 
 
-def cached(key, compute, timeout):
-    """`compute()`, kept for `timeout` seconds or until the content changes."""
+def cached(key, compute, timeout, expires=None):
+    """`compute()`, kept for `timeout` seconds or until the content changes.
+
+    `expires(value)`: the moment a value goes stale with no write to say so (a
+    scheduled article coming out; None: never); a stored value past it is computed
+    and stored afresh.
+    """
     current = generation()
     if current is None:
         return compute()
     full_key = f"{key}:g{current}"
-    value = _quietly(lambda: cache.get(full_key))
+    render = _page_render.get()
+    if render is not None and full_key in render["values"]:
+        value = render["values"][full_key]
+    else:
+        value = _quietly(lambda: cache.get(full_key))
+    if value is not None and expires is not None:
+        moment = expires(value)
+        if moment is not None and moment <= datetime.datetime.now(tz=datetime.UTC):
+            value = None
     if value is None:
         value = compute()
         _quietly(lambda: cache.set(full_key, value, timeout))
+    if render is not None:
+        render["values"][full_key] = value
     return value
+
+
+# key(code) of each fragment nearly every page of edition `code` shows (page_fragment).
+_page_fragments = []
+
+
+def page_fragment(make_key):
+    """Register `make_key(code)`: the key (as given to `cached`) of a fragment nearly every
+    page of edition `code` shows. A page render fetches them all in one round trip."""
+    _page_fragments.append(make_key)
+    return make_key
+
+
+def _fragments_of_page(current):
+    """{full key: value} of the registered fragments the cache holds, for a page render."""
+    code = translation.get_language()
+    keys = [f"{make_key(code)}:g{current}" for make_key in _page_fragments]
+    return get_many(keys) if keys else {}
 
 
 # The moments at which what the page being rendered shows changes by itself (an
@@ -150,7 +195,15 @@ class PublicPageCacheMixin:
         if page is not None and _seconds_left(page) <= 0:
             page = None  # something it shows has expired since it was stored
         if page is None:
-            page = self._render_for_cache(request, *args, **kwargs)
+            render = _page_render.set(
+                {"generation": current, "values": _fragments_of_page(current)}
+                if current is not None
+                else None
+            )
+            try:
+                page = self._render_for_cache(request, *args, **kwargs)
+            finally:
+                _page_render.reset(render)
             if page is None:
                 return self._response
             if key and _seconds_left(page) > 0:

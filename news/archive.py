@@ -2,14 +2,14 @@
 
 import calendar
 
-from django.urls import reverse
+from core.memo import cached_reverse
 
 
 def archive_url(day, part="day"):
     """The archive page of `day`'s day, month ("month") or year ("year")."""
     kwargs = {"year": day.year, "month": day.month, "day": day.day}
     keep = {"year": ("year",), "month": ("year", "month"), "day": ("year", "month", "day")}[part]
-    return reverse(f"news:archive-{part}", kwargs={name: kwargs[name] for name in keep})
+    return cached_reverse(f"news:archive-{part}", **{name: kwargs[name] for name in keep})
 
 
 def month_calendar(first, days_with_news, current=None):

@@ -23,7 +23,7 @@ from django.views import View
 
 from news.images import renditions
 from news.models import BodyImage
-from news.templatetags.renditions import picture_context
+from news.templatetags.renditions import picture_context, picture_html
 
 # After nh3, attribute values are quoted with " and contain no raw < > or ".
 FIGURE = re.compile(r"<figure(\s[^>]*)?>.*?</figure>", re.DOTALL)
@@ -73,6 +73,7 @@ def figure_html(image, attributes):
         alt=attributes.get("data-alt", ""),
         loading="lazy",
     )
+    context["picture"] = picture_html(context)
     context["caption"] = attributes.get("data-caption", "")
     context["credit"] = attributes.get("data-credit", "")
     return render_to_string("includes/body_image.html", context).strip()

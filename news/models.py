@@ -23,13 +23,13 @@ from django.db.models import (
     Q,
     Sum,
 )
-from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname, get_translation_fields
 
 from core import editions
 from core.casefold import fold
+from core.memo import cached_reverse
 from core.singleton import SingletonModel
 from news.images import (
     CleanImageField,
@@ -181,7 +181,7 @@ class Subject(FoldedSearch, EditionContent):
         return self.name or self.slug
 
     def get_absolute_url(self):
-        return reverse(self.url_name, kwargs={"slug": self.slug})
+        return cached_reverse(self.url_name, slug=self.slug)
 
 
 class Category(Subject):
@@ -341,15 +341,31 @@ class ArticleQuerySet(EditionQuerySet):
     def for_readers(self, code=None):
         return self.published().in_edition(code)
 
+    def next_publication(self, now=None):
+        """When the next scheduled article comes out (None: none is scheduled): what
+        readers can see changes then, with no write to say so."""
+        return (
+            self.filter(status=Article.Status.PUBLISHED, published_at__gt=now or timezone.now())
+            .order_by("published_at")
+            .values_list("published_at", flat=True)
+            .first()
+        )
+
     def newest_first(self):
         return self.order_by("-published_at", "-pk")
 
-    def in_category(self, category):
-        return self.filter(category_id__in=category.descendant_ids())
+    def in_category(self, category, descendant_ids=None):
+        """In `category` or below it; `descendant_ids`: its descendant_ids(), if known."""
+        return self.filter(category_id__in=descendant_ids or category.descendant_ids())
 
     def for_listing(self):
-        """What a list of headlines needs, in a fixed number of queries."""
-        return self.select_related("category").newest_first()
+        """What a list of headlines needs, in a fixed number of queries. Without the bodies
+        (every edition's, the bulk of a row) and the admin's search text, which lists never show."""
+        return (
+            self.select_related("category")
+            .defer("admin_search", *get_translation_fields("body"))
+            .newest_first()
+        )
 
     def popular(self, code=None, days=None, now=None):
         """Most read over the last `days` days in the edition, most read first."""
@@ -589,7 +605,7 @@ class Article(FoldedSearch, EditionContent):
         return self.title or self.slug
 
     def get_absolute_url(self):
-        return reverse("news:article", kwargs={"pk": self.pk, "slug": self.slug})
+        return cached_reverse("news:article", pk=self.pk, slug=self.slug)
 
     @property
     def is_public(self):

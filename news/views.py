@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 
 from django.db import DatabaseError
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods
 from django.views.generic import DetailView, ListView, TemplateView
 
 from core import editions
-from core.cache import PublicPageCacheMixin
+from core.cache import PublicPageCacheMixin, cached
 from core.cache import changes_at as page_changes_at
 from news import counting, search
 from news.archive import archive_url, month_calendar
@@ -30,6 +30,22 @@ from news.pagination import ArchivePaginator, CappedPaginator
 logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 20
+SELECTION_CACHE_SECONDS = 600
+
+
+def until_published(key, compute, also=None):
+    """`compute()`, which only publishing changes, cached until content changes or the
+    next scheduled article comes out (or `also(value)`, a moment of its own)."""
+
+    def stamped():
+        now = timezone.now()  # before compute(): what comes out meanwhile is seen again
+        return {"value": compute(), "until": Article.objects.next_publication(now)}
+
+    def expires(entry):
+        moments = [entry["until"], also(entry["value"]) if also and entry["value"] else None]
+        return min(filter(None, moments), default=None)
+
+    return cached(key, stamped, SELECTION_CACHE_SECONDS, expires=expires)["value"]
 
 
 def edition_urls(make_url, codes=editions.CODES):
@@ -63,24 +79,39 @@ class HomeView(PublicPageCacheMixin, EditionMixin, TemplateView):
     def get_edition_urls(self):
         return edition_urls(lambda: reverse("news:home"))
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
+    @staticmethod
+    def select():
         articles = Article.objects.for_readers().for_listing()
         latest = list(articles[:20])
         lead, top, changes_at = articles.front_page(latest)
-        # A chosen story that expires leaves the page by itself: no cached copy outlives it.
-        page_changes_at(changes_at)
         shown = {a.pk for a in top} | ({lead.pk} if lead else set())
         blocks = []
         for category in Category.objects.in_edition().filter(parent=None):
             items = list(articles.in_category(category).exclude(pk__in=shown)[:4])
             if items:
                 blocks.append((category, items))
+        return {
+            "lead": lead,
+            "top_stories": top,
+            "latest": latest,
+            "category_blocks": blocks,
+            "changes_at": changes_at,
+        }
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # A dozen queries that only publishing changes.
+        code = translation.get_language()
+        selection = until_published(
+            f"home:{code}", self.select, also=lambda selection: selection["changes_at"]
+        )
+        # A chosen story that expires leaves the page by itself: no cached copy outlives it.
+        page_changes_at(selection["changes_at"])
         context.update(
-            lead=lead,
-            top_stories=top,
-            latest=latest,
-            category_blocks=blocks,
+            lead=selection["lead"],
+            top_stories=selection["top_stories"],
+            latest=selection["latest"],
+            category_blocks=selection["category_blocks"],
         )
         return context
 
@@ -101,13 +132,33 @@ class SubjectListView(PublicPageCacheMixin, ArticleListView):
 
     subject_model = None
 
+    def subject_context(self, subject):
+        """What the page shows of its subject besides its articles (cached with it)."""
+        return {}
+
+    def get_subject_page(self):
+        """{"subject": …, **subject_context}, cached (until_published); 404 if none."""
+        if not hasattr(self, "_subject_page"):
+            slug = self.kwargs["slug"]
+
+            def find():
+                subject = (
+                    self.subject_model.objects.for_readers()
+                    .with_edition_flags()
+                    .filter(slug=slug)
+                    .first()
+                )
+                if subject is None:
+                    raise Http404  # before anything is stored: junk addresses fill no cache
+                return {"subject": subject, **self.subject_context(subject)}
+
+            model = self.subject_model._meta.model_name
+            code = translation.get_language()
+            self._subject_page = until_published(f"subject:{model}:{code}:{slug}", find)
+        return self._subject_page
+
     def get_subject(self):
-        if not hasattr(self, "_subject"):
-            self._subject = get_object_or_404(
-                self.subject_model.objects.for_readers().with_edition_flags(),
-                slug=self.kwargs["slug"],
-            )
-        return self._subject
+        return self.get_subject_page()["subject"]
 
     def get_edition_urls(self):
         subject = self.get_subject()
@@ -121,15 +172,21 @@ class CategoryView(SubjectListView):
     subject_model = Category
     template_name = "news/category.html"
 
+    def subject_context(self, category):
+        return {
+            "breadcrumbs": category.ancestors(),
+            "subcategories": list(category.children.in_edition()),
+            "descendant_ids": category.descendant_ids(),
+        }
+
     def get_queryset(self):
-        return super().get_queryset().in_category(self.get_subject())
+        page = self.get_subject_page()
+        return super().get_queryset().in_category(page["subject"], page["descendant_ids"])
 
     def get_context_data(self, **kwargs):
-        category = self.get_subject()
+        page = self.get_subject_page()
         return super().get_context_data(
-            breadcrumbs=category.ancestors(),
-            subcategories=category.children.in_edition(),
-            **kwargs,
+            breadcrumbs=page["breadcrumbs"], subcategories=page["subcategories"], **kwargs
         )
 
 

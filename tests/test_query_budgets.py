@@ -20,7 +20,7 @@ from tests.builders import make_article, make_author, make_category, make_tag
 
 pytestmark = pytest.mark.django_db
 
-BUDGETS = {"home": 15, "category": 10, "tag": 10, "author": 10, "search": 10, "article": 6}
+BUDGETS = {"home": 7, "category": 6, "tag": 3, "author": 3, "search": 10, "article": 6}
 
 
 def fill(count):

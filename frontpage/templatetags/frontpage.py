@@ -2,13 +2,18 @@ from django import template
 from django.db.models import Exists, OuterRef
 from django.utils import timezone, translation
 
-from core.cache import cached, changes_at
+from core.cache import cached, changes_at, page_fragment
 from frontpage.models import BreakingNews
 from news.models import Article
 
 register = template.Library()
 
 BREAKING_CACHE_SECONDS = 600
+
+
+@page_fragment
+def breaking_key(code):
+    return f"breaking:{code}"
 
 
 @register.inclusion_tag("includes/breaking.html")
@@ -39,7 +44,7 @@ def breaking_news():
     now = timezone.now()
     items = [
         item
-        for item in cached(f"breaking:{code}", compute, BREAKING_CACHE_SECONDS)
+        for item in cached(breaking_key(code), compute, BREAKING_CACHE_SECONDS)
         if item["expires_at"] > now
     ]
     changes_at(min((item["expires_at"] for item in items), default=None))

@@ -20,7 +20,7 @@ from live import coverage as live
 from news.discovery import w3c
 from news.images import renditions
 from news.templatetags.discovery import json_ld, modified, site_name
-from news.templatetags.renditions import picture_context
+from news.templatetags.renditions import picture_context, picture_html
 
 register = template.Library()
 
@@ -67,11 +67,10 @@ def live_script(article):
 @register.simple_tag
 def live_entry_picture(entry, sizes="(max-width: 50rem) 100vw, 40rem"):
     """An entry's image with WebP and JPEG renditions, loaded lazily."""
-    return render_to_string(
-        "includes/picture.html",
+    return picture_html(
         picture_context(
             entry.image, entry.image_width, entry.image_height, sizes, entry.image_alt, "lazy"
-        ),
+        )
     )
 
 

@@ -2,13 +2,16 @@ from urllib.parse import quote
 
 from django import template
 from django.template.defaultfilters import date as date_format
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, pgettext
 
 from core import editions
-from core.cache import cached
+from core.cache import cached, page_fragment
+from core.memo import remembered
 from core.site import absolute_url
 from news import archive, counting
 from news.models import Article, Category, SiteSettings
@@ -16,16 +19,43 @@ from news.models import Article, Category, SiteSettings
 register = template.Library()
 
 POPULAR_CACHE_SECONDS = 60
+POPULAR_LIMIT = 5
 SITE_WIDE_CACHE_SECONDS = 600
+
+
+def site_chrome(code):
+    """What every page of edition `code` shows around its content and what changes only with
+    content, in one cache entry (one round trip per page): the main menu's items
+    [(name, url)], the contact phone, and the whole footer, already rendered."""
+
+    def compute():
+        menu = [(category.name, category.get_absolute_url()) for category in Category.menu(code)]
+        phone = SiteSettings.read().phone
+        homes = []
+        for edition in editions.EDITIONS:
+            with translation.override(edition.code):
+                homes.append((edition, reverse("news:home")))
+        footer = render_to_string(
+            "includes/footer.html", {"sections": menu, "editions": homes, "phone": phone}
+        )
+        return {"menu": menu, "phone": phone, "footer": footer}
+
+    return cached(chrome_key(code), compute, SITE_WIDE_CACHE_SECONDS)
+
+
+@page_fragment
+def chrome_key(code):
+    return f"chrome:{code}"
+
+
+@page_fragment
+def popular_key(code, limit=POPULAR_LIMIT):
+    return f"popular:{code}:{limit + 1}"
 
 
 def menu_items(code):
     """[(name, url)] of the edition's top categories with news, cached until content changes."""
-    return cached(
-        f"nav:{code}",
-        lambda: [(category.name, category.get_absolute_url()) for category in Category.menu(code)],
-        SITE_WIDE_CACHE_SECONDS,
-    )
+    return site_chrome(code)["menu"]
 
 
 @register.inclusion_tag("includes/navigation.html", takes_context=True)
@@ -51,32 +81,25 @@ def main_navigation(context):
 
 
 @register.simple_tag
-def footer_links():
-    """The footer's sections (the main menu's, from the same cache) and each edition's
-    home page."""
-    code = translation.get_language()
-    sections = menu_items(code)
-    homes = []
-    for edition in editions.EDITIONS:
-        with translation.override(edition.code):
-            homes.append((edition, reverse("news:home")))
-    return {"sections": sections, "editions": homes}
+def site_footer():
+    """The footer, the same on every page of the edition (see site_chrome)."""
+    return mark_safe(site_chrome(translation.get_language())["footer"])
 
 
 @register.simple_tag
 def site_phone():
     """The contact phone editors set in the site settings."""
-    return cached("site:phone", lambda: SiteSettings.read().phone, SITE_WIDE_CACHE_SECONDS)
+    return site_chrome(translation.get_language())["phone"]
 
 
 @register.inclusion_tag("includes/popular.html")
-def popular_articles(limit=5, exclude=None):
+def popular_articles(limit=POPULAR_LIMIT, exclude=None):
     """The edition's most read articles of the last days (cached briefly), without
     `exclude`, the article being read. One more is kept so that the list stays full
     without it, and every page shares the same cached list."""
     code = translation.get_language()
     articles = cached(
-        f"popular:{code}:{limit + 1}",
+        popular_key(code, limit),
         lambda: list(Article.objects.for_readers(code).popular(code)[: limit + 1]),
         POPULAR_CACHE_SECONDS,
     )
@@ -116,6 +139,7 @@ def edition_links(available):
 
 
 @register.simple_tag
+@remembered  # every list shows a date per article
 def time_element(moment, format_name="DATETIME_FORMAT"):
     """<time> with the machine-readable moment and the edition's own format of it."""
     moment = timezone.localtime(moment)
@@ -130,6 +154,7 @@ register.simple_tag(archive.archive_url, name="archive_url")
 
 
 @register.simple_tag
+@remembered
 def dated(moment, format_name="DATETIME_FORMAT"):
     """An article's date as `time_element`, linked to the archive of its (Almaty) day."""
     return format_html(

@@ -1,6 +1,8 @@
 """`{% article_picture %}`: an article's lead image with WebP and JPEG renditions."""
 
 from django import template
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from news.images import renditions
 
@@ -8,7 +10,7 @@ register = template.Library()
 
 
 def picture_context(field_file, width, height, sizes="100vw", alt="", loading="eager", aspect=None):
-    """What includes/picture.html needs to show a stored image through its renditions.
+    """What picture_html needs to show a stored image through its renditions.
 
     `sizes` says how wide the image is shown, so the browser can choose before layout;
     `aspect` (a key of news.images.ASPECTS) is the ratio the page crops it to: the
@@ -32,11 +34,39 @@ def picture_context(field_file, width, height, sizes="100vw", alt="", loading="e
     }
 
 
-@register.inclusion_tag("includes/picture.html")
+def picture_html(context):
+    """The <picture> of `picture_context`'s values. Written here rather than in a template:
+    lists show one per article, and an included template costs more than the markup."""
+    sources = (
+        format_html(
+            '<source type="image/webp" srcset="{}" sizes="{}">'
+            '<source type="image/jpeg" srcset="{}" sizes="{}">',
+            context["webp_srcset"],
+            context["sizes"],
+            context["jpeg_srcset"],
+            context["sizes"],
+        )
+        if context["sources"]
+        else ""
+    )
+    return format_html(
+        '<picture>{}<img src="{}" alt="{}" width="{}" height="{}"{}></picture>\n',
+        sources,
+        context["src"],
+        context["alt"],
+        context["width"],
+        context["height"],
+        mark_safe(' loading="lazy"') if context["loading"] == "lazy" else "",
+    )
+
+
+@register.simple_tag
 def article_picture(article, sizes="100vw", alt="", loading="eager", aspect=None):
     """An article's lead image as a <picture> with srcset per format (see picture_context)."""
-    return picture_context(
-        article.image, article.image_width, article.image_height, sizes, alt, loading, aspect
+    return picture_html(
+        picture_context(
+            article.image, article.image_width, article.image_height, sizes, alt, loading, aspect
+        )
     )
 
 

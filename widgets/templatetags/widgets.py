@@ -1,9 +1,12 @@
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 
+from core.cache import cached, changes_at, page_fragment
 from widgets import display, weather
 
 register = template.Library()
@@ -48,3 +51,48 @@ def weather_widget():
         for city in display.weather()
     ]
     return {"city": cities[0] if cities else None, "others": cities[1:]}
+
+
+def _header_widgets():
+    """Both widgets' HTML and the moment it turns stale by itself (None: never)."""
+    rates = currency_rates()
+    weather = weather_widget()
+    html = "\n".join(
+        (
+            render_to_string("widgets/rates.html", rates),
+            render_to_string("widgets/weather.html", weather),
+        )
+    )
+    # "as of …" appears without any write: rates two Almaty days after their date,
+    # a reading a day after it was observed (as judged above).
+    moments = []
+    if rates["rates"] and not rates["stale"]:
+        stale_on = rates["date"] + 2 * STALE_AFTER
+        moments.append(timezone.make_aware(datetime.combine(stale_on, time.min)))
+    cities = [weather["city"], *weather["others"]] if weather["city"] else []
+    moments += [
+        city["observed_at"] + STALE_AFTER + timedelta(microseconds=1)
+        for city in cities
+        if not city["stale"]
+    ]
+    return {"html": html, "stale_at": min(moments, default=None)}
+
+
+@page_fragment
+def widgets_key(code):
+    return f"widgets:html:{code}"
+
+
+@register.simple_tag
+def header_widgets():
+    """Rates and weather for the header, rendered once per edition and content generation
+    (fetches start a new one) and afresh once something in them has turned stale."""
+    code = translation.get_language()
+    fragment = cached(
+        widgets_key(code),
+        _header_widgets,
+        display.CACHE_SECONDS,
+        expires=lambda fragment: fragment["stale_at"],
+    )
+    changes_at(fragment["stale_at"])
+    return mark_safe(fragment["html"])

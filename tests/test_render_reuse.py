@@ -1,0 +1,84 @@
+"""What rendering a reader page reuses: one cache round trip per fragment, cached
+selections that still follow what readers may see when nothing is written, and
+addresses remembered per edition."""
+
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import time_machine
+from django.core.cache import cache
+from django.utils import timezone, translation
+
+from core.cache import GENERATION_KEY
+from core.memo import cached_reverse
+from tests.builders import make_article, make_category, make_tag
+from widgets.models import City, WeatherReading
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_page_asks_the_cache_for_the_generation_and_each_fragment_once(client, monkeypatch):
+    make_article("Senate", category=make_category("politics"), tags=[make_tag("senate")])
+    client.get("/en/")  # fills the fragments the tag page shares with it
+    asked = []
+    real_get = cache.get
+
+    def counting_get(key, *args, **kwargs):
+        asked.append(key)
+        return real_get(key, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "get", counting_get)
+    response = client.get("/en/tag/senate/")
+    assert response.status_code == 200
+    counted = Counter(asked)
+    assert counted[GENERATION_KEY] == 1
+    assert max(counted.values()) == 1, counted
+
+
+def reading(observed_at):
+    return WeatherReading.objects.create(
+        city=City.objects.get(slug="astana"),
+        observed_at=observed_at,
+        temperature=-3,
+        temperature_min=-8,
+        temperature_max=-1,
+        weather_code=71,
+        fetched_at=observed_at,
+    )
+
+
+def test_the_weather_says_as_of_once_its_reading_is_a_day_old_with_nothing_written(
+    client, each_cache
+):
+    observed = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+    with time_machine.travel(observed + timedelta(hours=1), tick=True):
+        reading(observed)
+        assert "as of" not in client.get("/en/").content.decode()
+    # No fetch and no save since: the cached header (and page) must notice by itself.
+    with time_machine.travel(observed + timedelta(days=1, hours=1), tick=True):
+        assert "as of 25 November 2026, 17:00" in client.get("/en/").content.decode()
+
+
+def test_a_tag_page_links_an_edition_once_a_scheduled_article_makes_the_tag_public_there(
+    client, settings
+):
+    settings.PAGE_CACHE_SECONDS = 10
+    tag = make_tag("senate")
+    make_article("Senate", codes=("en",), tags=[tag])
+    make_article(
+        "Senate", codes=("ru",), tags=[tag], published_at=timezone.now() + timedelta(seconds=30)
+    )
+    assert 'href="/ru/tag/senate/"' not in client.get("/en/tag/senate/").content.decode()
+    # Nothing written since: the page cache has let the page go, and what it was built
+    # from must not outlive the scheduled time either.
+    with time_machine.travel(timezone.now() + timedelta(seconds=45), tick=True):
+        assert 'href="/ru/tag/senate/"' in client.get("/en/tag/senate/").content.decode()
+
+
+def test_remembered_addresses_follow_the_edition():
+    with translation.override("en"):
+        english = cached_reverse("news:tag", slug="senate")
+    with translation.override("kk-arab"):
+        arabic = cached_reverse("news:tag", slug="senate")
+    assert (english, arabic) == ("/en/tag/senate/", "/kk-arab/tag/senate/")
