@@ -17,7 +17,7 @@ from urllib.parse import quote
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Max, OuterRef, Q, Subquery, Window
+from django.db.models import Count, F, Max, OuterRef, Subquery, Window
 from django.db.models.functions import Mod, RowNumber
 from django.http import Http404, HttpResponse
 from django.template.response import TemplateResponse
@@ -106,22 +106,16 @@ class ReadableSitemap(EditionSitemap):
         return readable.aggregate(latest=Max("updated_at"))["latest"]
 
     @classmethod
-    def aggregates(cls):
-        """(model, {name: aggregate}) over the model's published rows that census() reads."""
-        return cls.model, {
-            f"{cls.__name__}:{kind}:{code}": aggregate(field, filter=cls.model.presence_in(code))
-            for code in editions.CODES
-            for kind, aggregate, field in (("n", Count, "pk"), ("latest", Max, "updated_at"))
-        }
-
-    @classmethod
-    def census(cls, results):
-        """{code: (readable rows, newest update)} from the results of aggregates()."""
-        name = cls.__name__
-        return {
-            code: (results[f"{name}:n:{code}"], results[f"{name}:latest:{code}"])
-            for code in editions.CODES
-        }
+    def census(cls):
+        """{code: (readable rows, newest update)} for every edition: one query."""
+        results = cls.model.objects.published().aggregate(
+            **{
+                f"{kind}_{code}": aggregate(field, filter=cls.model.presence_in(code))
+                for code in editions.CODES
+                for kind, aggregate, field in (("n", Count, "pk"), ("latest", Max, "updated_at"))
+            }
+        )
+        return {code: (results[f"n_{code}"], results[f"latest_{code}"]) for code in editions.CODES}
 
     def starts(self):
         """The first id of each page, in id order (no page when nothing is readable)."""
@@ -238,29 +232,24 @@ class SubjectSitemap(EditionSitemap):
         )
 
     @classmethod
-    def aggregates(cls):
-        """(Article, {name: aggregate}): the newest update, per edition, of the published
-        articles that carry any such subject (get_latest_lastmod for every edition)."""
-        field = Article._meta.get_field(cls.link)
-        if field.many_to_many:
-            through = field.remote_field.through
-            carried = Q(pk__in=through.objects.values(f"{field.m2m_field_name()}_id"))
-        else:
-            carried = Q(**{f"{cls.link}__isnull": False})
-        return Article, {
-            f"{cls.__name__}:latest:{code}": Max(
-                "updated_at", filter=Article.presence_in(code) & carried
-            )
-            for code in editions.CODES
-        }
-
-    @classmethod
-    def census(cls, results):
+    def census(cls):
+        """{code: (subjects named, get_latest_lastmod())} for every edition: two queries,
+        the dates read from the top of the articles' index on updated_at."""
         counts = cls.model.objects.aggregate(
             **{code: Count("pk", filter=cls.model.public_in(code)) for code in editions.CODES}
         )
-        name = cls.__name__
-        return {code: (counts[code], results[f"{name}:latest:{code}"]) for code in editions.CODES}
+        newest = {
+            code: Subquery(
+                Article.objects.for_readers(code)
+                .filter(**{f"{cls.link}__isnull": False})
+                .order_by("-updated_at")
+                .values("updated_at")[:1]
+            )
+            for code in editions.CODES
+        }
+        # Any one row carries the uncorrelated subqueries; with no subjects, no section.
+        latest = cls.model.objects.annotate(**newest).values(*newest).first() or {}
+        return {code: (counts[code], latest.get(code)) for code in editions.CODES}
 
 
 class CategorySitemap(SubjectSitemap):
@@ -358,20 +347,13 @@ def non_empty(sections):
 
 def census(sections):
     """{name: (pages, newest update)} of the sections that have pages, so the index never
-    leads to an empty <urlset>: one query per model counted, whatever the editions."""
+    leads to an empty <urlset>: a query or two per kind of page, whatever the editions."""
     kinds = {}
     for name, (code, make) in sections.items():
         kinds.setdefault(make.func, []).append((name, code))
-    wanted = {}
-    for kind in kinds:
-        model, aggregates = kind.aggregates()
-        wanted.setdefault(model, {}).update(aggregates)
-    results = {}
-    for model, aggregates in wanted.items():
-        results.update(model.objects.published().aggregate(**aggregates))
     live = {}
     for kind, names in kinds.items():
-        per_edition = kind.census(results)
+        per_edition = kind.census()
         for name, code in names:
             count, latest = per_edition[code]
             if count:
