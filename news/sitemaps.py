@@ -9,6 +9,7 @@ the editions that have it (`EditionContent.editions()`, from annotated flags).
 """
 
 import hashlib
+import html
 import math
 from datetime import timedelta
 from functools import cached_property, partial
@@ -17,13 +18,25 @@ from urllib.parse import quote
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Max, OuterRef, Subquery, Window
+from django.db.models import (
+    BooleanField,
+    Count,
+    ExpressionWrapper,
+    F,
+    Func,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    Subquery,
+    Window,
+)
 from django.db.models.functions import Mod, RowNumber
+from django.db.models.lookups import GreaterThan
 from django.http import Http404, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.html import escape
 from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.translation import pgettext
 from modeltranslation.utils import build_localized_fieldname
@@ -31,7 +44,7 @@ from modeltranslation.utils import build_localized_fieldname
 from core import cache, editions
 from core.site import absolute_url, as_site_request
 from news.discovery import KEEP_SECONDS, cacheable, freshness, hreflang_alternates, w3c
-from news.models import Article, Author, Category, Tag, _flag
+from news.models import Article, Author, Category, Tag
 
 NEWS_DAYS = 2
 # What Django's sitemap views say, so that search engines do not list the sitemaps themselves.
@@ -110,20 +123,24 @@ class ReadableSitemap(EditionSitemap):
         """{code: (readable rows, newest update)} for every edition: one query."""
         results = cls.model.objects.published().aggregate(
             **{
-                f"{kind}_{code}": aggregate(field, filter=cls.model.presence_in(code))
+                f"{kind}_{code}": aggregate(field, filter=written_in(cls.model, code))
                 for code in editions.CODES
                 for kind, aggregate, field in (("n", Count, "pk"), ("latest", Max, "updated_at"))
             }
         )
         return {code: (results[f"n_{code}"], results[f"latest_{code}"]) for code in editions.CODES}
 
+    def readable(self):
+        return self.model.objects.published().filter(written_in(self.model, self.code))
+
     def starts(self):
         """The first id of each page, in id order (no page when nothing is readable)."""
         numbered = (
-            self.model.objects.for_readers(self.code)
+            self.readable()
             .annotate(row=Window(RowNumber(), order_by=F("pk").asc()))
             .annotate(offset=Mod(F("row") - 1, self.limit))
             .filter(offset=0)
+            .order_by()
             .values_list("pk", flat=True)
         )
         return sorted(numbered)
@@ -138,48 +155,85 @@ class ReadableSitemap(EditionSitemap):
             raise Http404("No such page.")
         if not starts:
             return []
-        rows = self.model.objects.for_readers(self.code).filter(pk__gte=starts[page - 1])
+        rows = self.readable().filter(pk__gte=starts[page - 1])
         if page < len(starts):
             rows = rows.filter(pk__lt=starts[page])
-        flags = [_flag(code) for code in editions.CODES]
+        flags = {
+            f"flag_{code}": ExpressionWrapper(written_in(self.model, code), BooleanField())
+            for code in editions.CODES
+        }
         return list(
-            rows.with_edition_flags()
+            rows.annotate(**flags)
             .order_by("pk")
             .values_list(*self.url_fields, "updated_at", *flags)[: self.limit]
         )
 
+    def url_format(self, code):
+        """The escaped absolute URL of the edition's page, with {0}, {1}... for url_fields."""
+        with translation.override(code):
+            path = reverse(
+                self.url_name, kwargs={name: PLACEHOLDER[name] for name in self.url_fields}
+            )
+        pattern = html.escape(absolute_url(path)).replace("{", "{{").replace("}", "}}")
+        for number, name in enumerate(self.url_fields):
+            pattern = pattern.replace(PLACEHOLDER[name], f"{{{number}}}")
+        return pattern
+
     def render(self, page, marks):
-        """The page's <urlset>, as the template sitemaps/sitemap.xml would write it."""
+        """The page's <urlset>, as the template sitemaps/sitemap.xml writes it (escaped
+        the same way) but in a fraction of the time: 50,000 rows make 250,000 lines."""
         rows = self.page_rows(page, marks)
-        origin = absolute_url("")
-        patterns = {}
-        for code in editions.CODES:
-            with translation.override(code):
-                patterns[code] = reverse(
-                    self.url_name, kwargs={name: PLACEHOLDER[name] for name in self.url_fields}
-                )
+        formats = {code: self.url_format(code) for code in editions.CODES}
+        zone = timezone.get_current_timezone()
         parts = [SITEMAP_HEAD]
         first = len(self.url_fields) + 1
         for row in rows:
-            values = {
-                PLACEHOLDER[name]: quote(str(value), safe=URL_SAFE)
-                for name, value in zip(self.url_fields, row, strict=False)
-            }
+            values = [url_text(value) for value in row[: first - 1]]
             codes = [code for code, flag in zip(editions.CODES, row[first:], strict=True) if flag]
-            versions = {code: origin + fill(patterns[code], values) for code in codes}
-            location = versions.get(self.code) or origin + fill(patterns[self.code], values)
-            parts.append(f"  <url>\n    <loc>{escape(location)}</loc>")
-            if row[first - 1]:
-                parts.append(f"\n    <lastmod>{escape(w3c(row[first - 1]))}</lastmod>")
+            versions = {code: formats[code].format(*values) for code in codes}
+            parts.append(f"  <url>\n    <loc>{versions[self.code]}</loc>")
+            if updated := row[first - 1]:
+                # w3c(), without looking up the active time zone 50,000 times.
+                parts.append(
+                    f"\n    <lastmod>{updated.astimezone(zone).isoformat(timespec='seconds')}"
+                    "</lastmod>"
+                )
             if len(codes) > 1:
                 for hreflang, href in hreflang_alternates(versions):
                     parts.append(
-                        f'\n    <xhtml:link rel="alternate" hreflang="{escape(hreflang)}"'
-                        f' href="{escape(href)}"/>'
+                        f'\n    <xhtml:link rel="alternate" hreflang="{hreflang}" href="{href}"/>'
                     )
             parts.append("\n  </url>\n")
         parts.append("</urlset>\n")
         return "".join(parts)
+
+
+def url_text(value):
+    """A URL argument as reverse() writes it, escaped for XML: once quoted, only & and '
+    of the characters XML escapes can be left."""
+    if isinstance(value, int):
+        return str(value)
+    return quote(value, safe=URL_SAFE).replace("&", "&amp;").replace("'", "&#x27;")
+
+
+def written_in(model, code):
+    """model.presence_in(code) for published rows, read from the texts' stored lengths:
+    `body_en > ''` decompresses every body, OCTET_LENGTH does not (3x faster scans)."""
+    query = Q()
+    for name in model.edition_fields:
+        column = build_localized_fieldname(name, code)
+        query &= Q(GreaterThan(OctetLength(column), 0))
+    return query
+
+
+class OctetLength(Func):
+    function = "OCTET_LENGTH"
+    output_field = IntegerField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler, connection, template="LENGTH(CAST(%(expressions)s AS BLOB))", **extra_context
+        )
 
 
 SITEMAP_HEAD = (
@@ -191,12 +245,6 @@ SITEMAP_HEAD = (
 URL_SAFE = RFC3986_SUBDELIMS + "/~:@"
 # Stand-ins reversed once per edition, then replaced by each row's values.
 PLACEHOLDER = {"pk": "9182736450", "slug": "sitemap-slug-placeholder"}
-
-
-def fill(pattern, values):
-    for placeholder, value in values.items():
-        pattern = pattern.replace(placeholder, value)
-    return pattern
 
 
 class ArticleSitemap(ReadableSitemap):
