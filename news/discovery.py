@@ -66,11 +66,23 @@ def cacheable(marks, parameters=()):
             current = marks(request, **kwargs)
             # Only parameters that change the response make a key of their own.
             url = repr((request.path, [(name, request.GET.get(name)) for name in parameters]))
-            key = "discovery:" + hashlib.sha256(repr((url, current)).encode()).hexdigest()
-            stored = cache.cached(
-                key, lambda: _render(view, request, args, kwargs, url, current), KEEP_SECONDS
-            )
-            return _respond(request, stored)
+            generation = cache.generation()
+            digest = hashlib.sha256(repr((url, current, generation)).encode()).hexdigest()
+            # The headers apart from the bytes (megabytes for a sitemap page), so that a
+            # 304 reads only them.
+            head_key, body_key = f"discovery-head:{digest}", f"discovery-body:{digest}"
+            head = cache.get_many([head_key]).get(head_key) if generation else None
+            if head is not None:
+                response = _conditional(request, head, b"")
+                if response.status_code == 304:
+                    return response
+                body = cache.get_many([body_key]).get(body_key)
+                if body is not None:
+                    return _conditional(request, head, body)
+            head, body = _render(view, request, args, kwargs, url, current)
+            if generation:
+                cache.set_many({head_key: head, body_key: body}, KEEP_SECONDS)
+            return _conditional(request, head, body)
 
         return cached_view
 
@@ -78,7 +90,7 @@ def cacheable(marks, parameters=()):
 
 
 def _render(view, request, args, kwargs, url, current):
-    """(content type, extra headers, bytes, ETag, Last-Modified timestamp) of the view."""
+    """((content type, extra headers, ETag, Last-Modified timestamp), bytes) of the view."""
     response = view(request, *args, **kwargs)
     if hasattr(response, "render"):
         response.render()
@@ -93,11 +105,12 @@ def _render(view, request, args, kwargs, url, current):
         modified = min(max(moments), timezone.now()).timestamp()
         cache.set_many({seen_key: (etag, modified)}, None)
     headers = {name: response[name] for name in ("X-Robots-Tag",) if name in response}
-    return response["Content-Type"], headers, response.content, etag, modified
+    return (response["Content-Type"], headers, etag, modified), response.content
 
 
-def _respond(request, stored):
-    content_type, headers, content, etag, modified = stored
+def _conditional(request, head, content):
+    """The response, or 304 if the request's ETag or date says the client has it."""
+    content_type, headers, etag, modified = head
     response = HttpResponse(content, content_type=content_type, headers=headers)
     response["ETag"] = quote_etag(etag)
     response["Last-Modified"] = http_date(modified)
