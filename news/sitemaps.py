@@ -11,6 +11,7 @@ the editions that have it (`EditionContent.editions()`, from annotated flags).
 import hashlib
 import html
 import math
+import re
 from datetime import timedelta
 from functools import cached_property, partial
 from urllib.parse import quote
@@ -28,6 +29,7 @@ from django.db.models import (
     Max,
     OuterRef,
     Q,
+    QuerySet,
     Subquery,
     Window,
 )
@@ -162,11 +164,10 @@ class ReadableSitemap(EditionSitemap):
             f"flag_{code}": ExpressionWrapper(written_in(self.model, code), BooleanField())
             for code in editions.CODES
         }
-        return list(
-            rows.annotate(**flags)
-            .order_by("pk")
-            .values_list(*self.url_fields, "updated_at", *flags)[: self.limit]
-        )
+        rows = rows.annotate(**flags).order_by("pk")
+        # Django's own values_list(): modeltranslation's builds a dict for every row.
+        plain = QuerySet(model=self.model, query=rows.query)
+        return list(plain.values_list(*self.url_fields, "updated_at", *flags)[: self.limit])
 
     def url_format(self, code):
         """The escaped absolute URL of the edition's page, with {0}, {1}... for url_fields."""
@@ -213,6 +214,8 @@ def url_text(value):
     of the characters XML escapes can be left."""
     if isinstance(value, int):
         return str(value)
+    if PLAIN_SLUG(value):  # what reverse() and XML leave as it is, as most slugs are
+        return value
     return quote(value, safe=URL_SAFE).replace("&", "&amp;").replace("'", "&#x27;")
 
 
@@ -243,6 +246,7 @@ SITEMAP_HEAD = (
 )
 # What reverse() may leave unquoted in a path (django.urls.resolvers).
 URL_SAFE = RFC3986_SUBDELIMS + "/~:@"
+PLAIN_SLUG = re.compile(r"[-a-zA-Z0-9_.~]*").fullmatch
 # Stand-ins reversed once per edition, then replaced by each row's values.
 PLACEHOLDER = {"pk": "9182736450", "slug": "sitemap-slug-placeholder"}
 
