@@ -144,3 +144,38 @@ def test_a_render_takes_a_fixed_number_of_queries(client, subjects, monkeypatch,
         response = client.get(url)
     assert response.status_code == 200
     assert len(queries) == budget, [query["sql"] for query in queries]
+
+
+def test_sitemap_pages_split_the_readable_articles_only(client, monkeypatch):
+    monkeypatch.setattr("news.sitemaps.ArticleSitemap.limit", 2)
+    readable = []
+    for number in range(7):
+        # Drafts and other editions' articles between them: ids the pages must skip.
+        make_article(codes=("ru",), slug=f"russian-{number}")
+        make_article(codes=("en",), status=Article.Status.DRAFT, slug=f"draft-{number}")
+        readable.append(make_article(codes=("en",), slug=f"english-{number}"))
+    pages = [client.get(f"/sitemap-articles-en.xml?p={page}") for page in (1, 2, 3, 4)]
+    listed = [
+        [f"/en/article/{article.pk}-{article.slug}/" for article in readable[start : start + 2]]
+        for start in (0, 2, 4, 6)
+    ]
+    for response, expected in zip(pages, listed, strict=True):
+        assert response.status_code == 200
+        shown = [loc for loc in expected if loc.encode() in response.content]
+        assert shown == expected
+        assert response.content.count(b"<url>") == len(expected)
+    assert client.get("/sitemap-articles-en.xml?p=5").status_code == 404
+
+
+@pytest.mark.parametrize("url", ["/sitemap-articles-en.xml", "/news-sitemap-en.xml", "/en/rss/"])
+def test_a_scheduled_article_shows_when_its_time_comes_without_any_save(client, published, url):
+    soon = timezone.now() + timedelta(minutes=1)
+    scheduled = make_article("Scheduled", codes=("en",), slug="scheduled", published_at=soon)
+    # Scheduled yesterday: no update time of it changes when its time comes.
+    Article.objects.filter(pk=scheduled.pk).update(updated_at=timezone.now() - timedelta(days=1))
+    first = client.get(url)
+    assert f"/en/article/{scheduled.pk}-scheduled/".encode() not in first.content
+    with later(minutes=2):
+        response = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert response.status_code == 200
+    assert f"/en/article/{scheduled.pk}-scheduled/".encode() in response.content
