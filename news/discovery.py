@@ -1,6 +1,7 @@
 """What feeds, sitemaps and page metadata share: hreflang alternates and HTTP caching."""
 
 import hashlib
+import time
 from datetime import datetime
 from functools import wraps
 
@@ -55,15 +56,15 @@ def cacheable(marks, parameters=()):
     The rendered response is kept per URL (and its `parameters`) under the content
     generation (core.cache) and `marks(request, **kwargs)`, a cheap list of values that
     change when readers see a change no save announced (freshness()). The ETag is a
-    digest of the marks and the bytes, so a save readers cannot see (a draft), which
-    starts a new generation, renders the same bytes again and keeps the ETag; and
-    Last-Modified stays that of the first response with those bytes.
+    digest of the marks, the last rename of a subject and the bytes, so a save readers
+    cannot see (a draft), which starts a new generation, renders the same bytes again
+    and keeps the ETag; and Last-Modified stays that of the first response with them.
     """
 
     def decorator(view):
         @wraps(view)
         def cached_view(request, *args, **kwargs):
-            current = marks(request, **kwargs)
+            current = [*marks(request, **kwargs), _subjects_stamp()]
             # Only parameters that change the response make a key of their own.
             url = repr((request.path, [(name, request.GET.get(name)) for name in parameters]))
             generation = cache.generation()
@@ -87,6 +88,19 @@ def cacheable(marks, parameters=()):
         return cached_view
 
     return decorator
+
+
+# Renaming a category, tag or author is a change readers see in feeds (and in
+# sitemaps when it adds an edition) that no article's dates show.
+SUBJECTS_KEY = "discovery-subjects"
+
+
+def subjects_changed(sender, **kwargs):
+    cache.set_many({SUBJECTS_KEY: time.time_ns()}, None)
+
+
+def _subjects_stamp():
+    return cache.get_many([SUBJECTS_KEY]).get(SUBJECTS_KEY)
 
 
 def _render(view, request, args, kwargs, url, current):
