@@ -1,7 +1,9 @@
 """What feeds, sitemaps and page metadata share: hreflang alternates and HTTP caching."""
 
 import hashlib
+import math
 import time
+import zlib
 from datetime import datetime
 from functools import wraps
 
@@ -77,12 +79,22 @@ def cacheable(marks, parameters=()):
                 response = _conditional(request, head, b"")
                 if response.status_code == 304:
                     return response
-                body = cache.get_many([body_key]).get(body_key)
-                if body is not None:
-                    return _conditional(request, head, body)
-            head, body = _render(view, request, args, kwargs, url, current)
-            if generation:
-                cache.set_many({head_key: head, body_key: body}, KEEP_SECONDS)
+                packed = cache.get_many([body_key]).get(body_key)
+                if packed is not None:
+                    return _conditional(request, head, zlib.decompress(packed))
+            moments = cache._changes_at.set([])  # as the page cache: see core.cache.changes_at
+            try:
+                head, body = _render(view, request, args, kwargs, url, current)
+                expires = min(cache._changes_at.get(), default=None)
+            finally:
+                cache._changes_at.reset(moments)
+            keep = KEEP_SECONDS
+            if expires is not None:
+                keep = min(keep, math.ceil((expires - timezone.now()).total_seconds()))
+            if generation and keep > 0:
+                # Compressed: XML shrinks tenfold, and a generation's sitemap pages
+                # would otherwise hold more than a gigabyte at a million articles.
+                cache.set_many({head_key: head, body_key: zlib.compress(body, 1)}, keep)
             return _conditional(request, head, body)
 
         return cached_view

@@ -1,6 +1,7 @@
 """RSS 2.0 feeds of an edition and of one of its categories."""
 
 import mimetypes
+from datetime import timedelta
 
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
@@ -40,6 +41,8 @@ def image_sizes(articles):
         cache.set_many(
             {f"image-size:{name}": size for name, size in fresh.items()}, IMAGE_SIZE_CACHE_SECONDS
         )
+        # A feed kept rendered must not name these sizes longer than they are remembered.
+        cache.changes_at(timezone.now() + timedelta(seconds=IMAGE_SIZE_CACHE_SECONDS))
     return known | fresh
 
 
