@@ -11,7 +11,7 @@ from core import editions
 from core.site import absolute_url, as_site_request
 from multimedia.models import Gallery
 from multimedia.views import with_covers
-from news.discovery import cacheable
+from news.discovery import cacheable, freshness
 from news.feeds import FEED_LENGTH, image_sizes
 
 MIME_TYPES = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
@@ -69,11 +69,11 @@ class GalleryFeed(Feed):
         ]
 
 
-def edition_galleries(request, **kwargs):
-    return Gallery.objects.for_readers()
+def published_galleries(request, **kwargs):
+    return freshness(Gallery.objects.published())
 
 
-@cacheable(edition_galleries)
+@cacheable(published_galleries)
 def gallery_feed(request):
     request = as_site_request(request)
     return GalleryFeed()(request)

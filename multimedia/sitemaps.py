@@ -5,7 +5,7 @@ from news import sitemaps
 
 
 class GallerySitemap(sitemaps.ReadableSitemap):
-    model = Gallery
+    model, url_name = Gallery, "multimedia:gallery"
 
 
 def register():

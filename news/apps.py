@@ -10,7 +10,7 @@ class NewsConfig(AppConfig):
         # On every save, not only through the admin form: the demo loader and
         # restored revisions go through the same cleaning and renditions.
         from django.db.backends.signals import connection_created
-        from django.db.models.signals import post_save, pre_save
+        from django.db.models.signals import post_delete, post_save, pre_save
 
         from news.images import make_article_renditions
         from news.models import Article, Author, BodyImage, Category, Tag, refresh_admin_search
@@ -34,6 +34,14 @@ class NewsConfig(AppConfig):
         from news import related
 
         related.connect()
+        # A renamed category, tag or author changes sitemaps and feeds (news.discovery).
+        from news.discovery import subjects_changed
+
+        for model in (Category, Tag, Author):
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    subjects_changed, sender=model, dispatch_uid=f"news.discovery.{model.__name__}"
+                )
         # Case-insensitive search in every script on SQLite (see news.search).
         connection_created.connect(register_sqlite_functions, dispatch_uid="news.search_fold")
         register_select2_languages()

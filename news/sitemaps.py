@@ -8,24 +8,49 @@ paginated by the database, and the hreflang alternates of an item name exactly
 the editions that have it (`EditionContent.editions()`, from annotated flags).
 """
 
+import hashlib
+import html
+import math
+import re
 from datetime import timedelta
 from functools import cached_property, partial
+from urllib.parse import quote
 
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
 from django.core.paginator import Paginator
-from django.db.models import Max, OuterRef, Subquery
-from django.http import Http404
+from django.db.models import (
+    BooleanField,
+    Count,
+    ExpressionWrapper,
+    F,
+    Func,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Window,
+)
+from django.db.models.functions import Mod, RowNumber
+from django.db.models.lookups import GreaterThan
+from django.http import Http404, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.translation import pgettext
 from modeltranslation.utils import build_localized_fieldname
 
-from core import editions
-from core.site import as_site_request
-from news.discovery import cacheable, hreflang_alternates, w3c
-from news.models import Article, Author, Category, Tag
+from core import cache, editions
+from core.site import absolute_url, as_site_request
+from news.discovery import KEEP_SECONDS, cacheable, freshness, hreflang_alternates, w3c
+from news.models import Article, Author, Category, Tag, _flag
 
 NEWS_DAYS = 2
+# What Django's sitemap views say, so that search engines do not list the sitemaps themselves.
+ROBOTS = "noindex, noodp, noarchive"
 # Google reads at most 1,000 URLs from one news sitemap.
 NEWS_LIMIT = 1000
 
@@ -70,9 +95,15 @@ class EditionSitemap(Sitemap):
 
 class ReadableSitemap(EditionSitemap):
     """The rows of `model` that readers of the edition can open (its queryset's
-    for_readers()), each with its last update: articles here, galleries in multimedia."""
+    for_readers()), each with its last update: articles here, galleries in multimedia.
+
+    A million articles make pages of 50,000 rows: a page is a range of ids whose
+    first ids are found once per content change (`starts()`), read as bare values
+    and written out as text, never as model instances and a template."""
 
     model = None
+    url_name = None
+    url_fields = ("slug",)  # the URL's arguments: the model's fields of the same names
 
     def items(self):
         return (
@@ -89,9 +120,139 @@ class ReadableSitemap(EditionSitemap):
         readable = self.model.objects.for_readers(self.code)
         return readable.aggregate(latest=Max("updated_at"))["latest"]
 
+    @classmethod
+    def census(cls):
+        """{code: (readable rows, newest update)} for every edition: one query."""
+        results = cls.model.objects.published().aggregate(
+            **{
+                f"{kind}_{code}": aggregate(field, filter=written_in(cls.model, code))
+                for code in editions.CODES
+                for kind, aggregate, field in (("n", Count, "pk"), ("latest", Max, "updated_at"))
+            }
+        )
+        return {code: (results[f"n_{code}"], results[f"latest_{code}"]) for code in editions.CODES}
+
+    def readable(self):
+        return self.model.objects.published().filter(written_in(self.model, self.code))
+
+    def starts(self):
+        """The first id of each page, in id order (no page when nothing is readable)."""
+        numbered = (
+            self.readable()
+            .annotate(row=Window(RowNumber(), order_by=F("pk").asc()))
+            .annotate(offset=Mod(F("row") - 1, self.limit))
+            .filter(offset=0)
+            .order_by()
+            .values_list("pk", flat=True)
+        )
+        return sorted(numbered)
+
+    def page_rows(self, page, marks):
+        """(*url_fields, updated_at, *edition flags) of the rows on page `page`."""
+        key = repr((self.model._meta.label_lower, self.code, self.limit, marks))
+        starts = cache.cached(
+            "sitemap-starts:" + hashlib.sha256(key.encode()).hexdigest(), self.starts, KEEP_SECONDS
+        )
+        if page < 1 or page > max(1, len(starts)):
+            raise Http404("No such page.")
+        if not starts:
+            return []
+        rows = self.readable().filter(pk__gte=starts[page - 1])
+        if page < len(starts):
+            rows = rows.filter(pk__lt=starts[page])
+        flags = {
+            f"flag_{code}": ExpressionWrapper(written_in(self.model, code), BooleanField())
+            for code in editions.CODES
+        }
+        rows = rows.annotate(**flags).order_by("pk")
+        # Django's own values_list(): modeltranslation's builds a dict for every row.
+        plain = QuerySet(model=self.model, query=rows.query)
+        return list(plain.values_list(*self.url_fields, "updated_at", *flags)[: self.limit])
+
+    def url_format(self, code):
+        """The escaped absolute URL of the edition's page, with {0}, {1}... for url_fields."""
+        with translation.override(code):
+            path = reverse(
+                self.url_name, kwargs={name: PLACEHOLDER[name] for name in self.url_fields}
+            )
+        pattern = html.escape(absolute_url(path)).replace("{", "{{").replace("}", "}}")
+        for number, name in enumerate(self.url_fields):
+            pattern = pattern.replace(PLACEHOLDER[name], f"{{{number}}}")
+        return pattern
+
+    def render(self, page, marks):
+        """The page's <urlset>, as the template sitemaps/sitemap.xml writes it (escaped
+        the same way) but in a fraction of the time: 50,000 rows make 250,000 lines."""
+        rows = self.page_rows(page, marks)
+        formats = {code: self.url_format(code) for code in editions.CODES}
+        zone = timezone.get_current_timezone()
+        parts = [SITEMAP_HEAD]
+        first = len(self.url_fields) + 1
+        for row in rows:
+            values = [url_text(value) for value in row[: first - 1]]
+            codes = [code for code, flag in zip(editions.CODES, row[first:], strict=True) if flag]
+            versions = {code: formats[code].format(*values) for code in codes}
+            parts.append(f"  <url>\n    <loc>{versions[self.code]}</loc>")
+            if updated := row[first - 1]:
+                # w3c(), without looking up the active time zone 50,000 times.
+                parts.append(
+                    f"\n    <lastmod>{updated.astimezone(zone).isoformat(timespec='seconds')}"
+                    "</lastmod>"
+                )
+            if len(codes) > 1:
+                for hreflang, href in hreflang_alternates(versions):
+                    parts.append(
+                        f'\n    <xhtml:link rel="alternate" hreflang="{hreflang}" href="{href}"/>'
+                    )
+            parts.append("\n  </url>\n")
+        parts.append("</urlset>\n")
+        return "".join(parts)
+
+
+def url_text(value):
+    """A URL argument as reverse() writes it, escaped for XML: once quoted, only & and '
+    of the characters XML escapes can be left."""
+    if isinstance(value, int):
+        return str(value)
+    if PLAIN_SLUG(value):  # what reverse() and XML leave as it is, as most slugs are
+        return value
+    return quote(value, safe=URL_SAFE).replace("&", "&amp;").replace("'", "&#x27;")
+
+
+def written_in(model, code):
+    """model.presence_in(code) for published rows, read from the texts' stored lengths:
+    `body_en > ''` decompresses every body, OCTET_LENGTH does not (3x faster scans)."""
+    query = Q()
+    for name in model.edition_fields:
+        column = build_localized_fieldname(name, code)
+        query &= Q(GreaterThan(OctetLength(column), 0))
+    return query
+
+
+class OctetLength(Func):
+    function = "OCTET_LENGTH"
+    output_field = IntegerField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler, connection, template="LENGTH(CAST(%(expressions)s AS BLOB))", **extra_context
+        )
+
+
+SITEMAP_HEAD = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n'
+    '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
+    ' xmlns:xhtml="http://www.w3.org/1999/xhtml">\n'
+)
+# What reverse() may leave unquoted in a path (django.urls.resolvers).
+URL_SAFE = RFC3986_SUBDELIMS + "/~:@"
+PLAIN_SLUG = re.compile(r"[-a-zA-Z0-9_.~]*").fullmatch
+# Stand-ins reversed once per edition, then replaced by each row's values.
+PLACEHOLDER = {"pk": "9182736450", "slug": "sitemap-slug-placeholder"}
+
 
 class ArticleSitemap(ReadableSitemap):
-    model = Article
+    model, url_name, url_fields = Article, "news:article", ("pk", "slug")
 
 
 class SubjectSitemap(EditionSitemap):
@@ -107,13 +268,16 @@ class SubjectSitemap(EditionSitemap):
             .order_by("-updated_at")
             .values("updated_at")[:1]
         )
-        return (
-            self.model.objects.for_readers(self.code)
+        named = (
+            self.model.objects.in_edition(self.code)
             .with_edition_flags()
             .only("pk", "slug")
             .annotate(lastmod=Subquery(newest))
             .order_by("pk")
         )
+        # Those readers can reach, picked from the flags: in SQL, PostgreSQL turns the test
+        # for_readers() makes (a published article there) into a join over every article.
+        return [subject for subject in named if getattr(subject, _flag(self.code))]
 
     def get_latest_lastmod(self):
         return (
@@ -121,6 +285,26 @@ class SubjectSitemap(EditionSitemap):
             .filter(**{f"{self.link}__isnull": False})
             .aggregate(latest=Max("updated_at"))["latest"]
         )
+
+    @classmethod
+    def census(cls):
+        """{code: (subjects named, get_latest_lastmod())} for every edition: two queries,
+        the dates read from the top of the articles' index on updated_at."""
+        counts = cls.model.objects.aggregate(
+            **{code: Count("pk", filter=cls.model.public_in(code)) for code in editions.CODES}
+        )
+        newest = {
+            code: Subquery(
+                Article.objects.for_readers(code)
+                .filter(**{f"{cls.link}__isnull": False})
+                .order_by("-updated_at")
+                .values("updated_at")[:1]
+            )
+            for code in editions.CODES
+        }
+        # Any one row carries the uncorrelated subqueries; with no subjects, no section.
+        latest = cls.model.objects.annotate(**newest).values(*newest).first() or {}
+        return {code: (counts[code], latest.get(code)) for code in editions.CODES}
 
 
 class CategorySitemap(SubjectSitemap):
@@ -142,7 +326,7 @@ class NewsSitemap(Sitemap):
 
     def __init__(self, code):
         self.code = code
-        self.since = timezone.now() - timedelta(days=NEWS_DAYS)
+        self.since = news_since()
         self.title_column = build_localized_fieldname("title", code)
 
     @cached_property
@@ -216,44 +400,101 @@ def non_empty(sections):
     return live
 
 
-def all_articles(request, **kwargs):
-    return Article.objects.published()
+def census(sections):
+    """{name: (pages, newest update)} of the sections that have pages, so the index never
+    leads to an empty <urlset>: a query or two per kind of page, whatever the editions."""
+    kinds = {}
+    for name, (code, make) in sections.items():
+        kinds.setdefault(make.func, []).append((name, code))
+    live = {}
+    for kind, names in kinds.items():
+        per_edition = kind.census()
+        for name, code in names:
+            count, latest = per_edition[code]
+            if count:
+                live[name] = (math.ceil(count / kind.limit), latest)
+    return live
 
 
-def section_articles(sections):
-    def articles(request, section):
-        if section not in sections:
-            return Article.objects.none()
-        return Article.objects.for_readers(sections[section][0])
-
-    return articles
-
-
-def views_for(sections, section_url_name, template_name):
-    """The index view and the section view of one family of sitemaps."""
-
-    @cacheable(all_articles)
-    def index(request):
-        return sitemap_views.index(
-            as_site_request(request),
-            non_empty(sections),
-            template_name="sitemaps/index.xml",
-            sitemap_url_name=section_url_name,
+def marks(request, **kwargs):
+    """What changes when readers see new or changed pages without any save (a scheduled
+    article's time comes, a bulk update): the newest update and publish time of the
+    published rows of each model the sections list (one indexed query per model)."""
+    if not hasattr(request, "_sitemap_marks"):
+        models = {Article} | {make.func.model for _code, make in SECTIONS.values()}
+        readable = [m for m in models if hasattr(m.objects, "published")]
+        request._sitemap_marks = freshness(
+            *(model.objects.published() for model in sorted(readable, key=str))
         )
+    return request._sitemap_marks
 
-    @cacheable(section_articles(sections))
-    def section(request, section):
-        if section not in sections:
-            raise Http404("No such sitemap.")
-        return sitemap_views.sitemap(
-            as_site_request(request),
-            {section: sections[section][1]},
-            section=section,
-            template_name=template_name,
+
+def page_number(request):
+    try:
+        return int(request.GET.get("p", 1))
+    except ValueError:
+        raise Http404("No such page.") from None
+
+
+@cacheable(marks)
+def index(request):
+    sitemaps = []
+    for name, (pages, latest) in census(SECTIONS).items():
+        location = absolute_url(reverse("sitemap-section", kwargs={"section": name}))
+        for page in range(1, pages + 1):
+            suffix = f"?p={page}" if page > 1 else ""
+            sitemaps.append({"location": location + suffix, "last_mod": latest})
+    response = TemplateResponse(
+        request, "sitemaps/index.xml", {"sitemaps": sitemaps}, content_type="application/xml"
+    )
+    response.headers["X-Robots-Tag"] = ROBOTS
+    return response
+
+
+@cacheable(marks, parameters=("p",))
+def section(request, section):
+    if section not in SECTIONS:
+        raise Http404("No such sitemap.")
+    code, make = SECTIONS[section]
+    sitemap = make()
+    if isinstance(sitemap, ReadableSitemap):
+        content = sitemap.render(page_number(request), marks(request))
+        return HttpResponse(
+            content, content_type="application/xml", headers={"X-Robots-Tag": ROBOTS}
         )
+    return sitemap_views.sitemap(
+        as_site_request(request),
+        {section: sitemap},
+        section=section,
+        template_name="sitemaps/sitemap.xml",
+    )
 
-    return index, section
+
+def news_marks(request, **kwargs):
+    return freshness(Article.objects.published().filter(published_at__gte=news_since()))
 
 
-index, section = views_for(SECTIONS, "sitemap-section", "sitemaps/sitemap.xml")
-news_index, news_section = views_for(NEWS_SECTIONS, "news-sitemap-section", "sitemaps/news.xml")
+def news_since():
+    return timezone.now() - timedelta(days=NEWS_DAYS)
+
+
+@cacheable(news_marks)
+def news_index(request):
+    return sitemap_views.index(
+        as_site_request(request),
+        non_empty(NEWS_SECTIONS),
+        template_name="sitemaps/index.xml",
+        sitemap_url_name="news-sitemap-section",
+    )
+
+
+@cacheable(news_marks, parameters=("p",))
+def news_section(request, section):
+    if section not in NEWS_SECTIONS:
+        raise Http404("No such sitemap.")
+    return sitemap_views.sitemap(
+        as_site_request(request),
+        {section: NEWS_SECTIONS[section][1]},
+        section=section,
+        template_name="sitemaps/news.xml",
+    )

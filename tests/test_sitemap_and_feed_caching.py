@@ -1,0 +1,181 @@
+"""Sitemaps and feeds come from the cache, and answer 304, until readers can see a change.
+
+Crawlers and feed readers fetch them again and again; at a million articles a
+render costs seconds, so a repeat costs only the freshness queries (news.discovery).
+"""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from django.utils.http import parse_http_date
+
+from news.models import Article
+from tests.builders import make_article, make_author, make_category, make_gallery, make_tag
+
+pytestmark = pytest.mark.django_db
+
+URLS = [
+    "/sitemap.xml",
+    "/sitemap-articles-en.xml",
+    "/sitemap-tags-en.xml",
+    "/news-sitemap.xml",
+    "/news-sitemap-en.xml",
+    "/en/rss/",
+    "/en/category/politics/rss/",
+    "/en/galleries/rss/",
+]
+# The freshness queries (newest update and publish time of the published articles,
+# and of the galleries the sitemaps list) are all a cached response costs.
+FRESHNESS_QUERIES = 2
+
+
+@pytest.fixture
+def subjects():
+    return {
+        "category": make_category("politics", codes=("en", "ru")),
+        "tags": [make_tag("senate", codes=("en", "ru"))],
+        "authors": [make_author("adlet", codes=("en", "ru"))],
+    }
+
+
+@pytest.fixture
+def published(subjects):
+    make_gallery(photos=1, codes=("en", "ru"))
+    return make_article("Senate meets", codes=("en", "ru"), **subjects)
+
+
+def later(minutes=5):
+    """A clock past the first response's second, so that Last-Modified can move."""
+    return time_machine.travel(timezone.now() + timedelta(minutes=minutes), tick=False)
+
+
+@pytest.mark.parametrize("url", URLS)
+def test_a_repeated_request_is_served_from_the_cache(client, published, url):
+    first = client.get(url)
+    assert first.status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(url)
+    assert again.status_code == 200
+    assert again.content == first.content
+    assert again["ETag"] == first["ETag"]
+    assert again["Last-Modified"] == first["Last-Modified"]
+    assert len(queries) <= FRESHNESS_QUERIES
+    assert all(query["sql"].startswith("SELECT MAX(") for query in queries), queries
+
+
+@pytest.mark.parametrize("url", URLS)
+@pytest.mark.parametrize("condition", ["HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE"])
+def test_conditional_requests_are_answered_304_from_the_cache(client, published, url, condition):
+    first = client.get(url)
+    validator = first["ETag" if condition == "HTTP_IF_NONE_MATCH" else "Last-Modified"]
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, **{condition: validator})
+    assert response.status_code == 304
+    assert response.content == b""
+    assert len(queries) <= FRESHNESS_QUERIES
+
+
+@pytest.mark.parametrize("url", URLS)
+def test_saving_a_draft_keeps_the_etag_and_last_modified(client, subjects, published, url):
+    first = client.get(url)
+    with later():
+        draft = make_article("Not yet", codes=("en", "ru"), status=Article.Status.DRAFT, **subjects)
+        draft.title_en = "Still not yet"
+        draft.save()
+        response = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+        assert response.status_code == 304
+        assert response["ETag"] == first["ETag"]
+        assert response["Last-Modified"] == first["Last-Modified"]
+        unconditional = client.get(url)
+    assert unconditional.content == first.content
+    assert b"Not yet" not in unconditional.content
+
+
+@pytest.mark.parametrize("url", [url for url in URLS if "galleries" not in url])
+def test_publishing_an_article_gives_a_new_etag_and_last_modified(client, subjects, published, url):
+    first = client.get(url)
+    with later():
+        make_article(
+            "Breaking", codes=("en", "ru"), published_at=timezone.now(), slug="breaking", **subjects
+        )
+        response = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+        by_date = client.get(url, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+    assert response.status_code == by_date.status_code == 200
+    assert response["ETag"] != first["ETag"]
+    assert parse_http_date(response["Last-Modified"]) > parse_http_date(first["Last-Modified"])
+    assert response.content != first.content
+
+
+@pytest.mark.parametrize("url", ["/en/rss/", "/en/category/politics/rss/", "/news-sitemap-en.xml"])
+def test_renaming_a_published_article_gives_a_new_etag_and_last_modified(client, published, url):
+    first = client.get(url)
+    with later():
+        published.title_en = "Senate adjourns"
+        published.save()
+        response = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+        by_date = client.get(url, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+    assert response.status_code == by_date.status_code == 200
+    assert response["ETag"] != first["ETag"]
+    assert parse_http_date(response["Last-Modified"]) > parse_http_date(first["Last-Modified"])
+    assert b"Senate adjourns" in response.content
+
+
+@pytest.mark.parametrize(
+    "url, budget",
+    [
+        # Freshness (2), then articles and galleries counted per edition (one query each),
+        # and each of categories, tags and authors counted and dated (two queries each).
+        ("/sitemap.xml", 2 + 2 + 3 * 2),
+        # Freshness (2), the first id of each page, the page's rows.
+        ("/sitemap-articles-en.xml", 2 + 2),
+        ("/sitemap-articles-en.xml?p=2", 2 + 2),
+        ("/sitemap-articles-en.xml?p=3", 2 + 2),
+    ],
+)
+def test_a_render_takes_a_fixed_number_of_queries(client, subjects, monkeypatch, url, budget):
+    monkeypatch.setattr("news.sitemaps.ArticleSitemap.limit", 2)
+    for number in range(5):
+        make_article(codes=("en", "ru", "kk"), slug=f"article-{number}", **subjects)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    assert len(queries) == budget, [query["sql"] for query in queries]
+
+
+def test_sitemap_pages_split_the_readable_articles_only(client, monkeypatch):
+    monkeypatch.setattr("news.sitemaps.ArticleSitemap.limit", 2)
+    readable = []
+    for number in range(7):
+        # Drafts and other editions' articles between them: ids the pages must skip.
+        make_article(codes=("ru",), slug=f"russian-{number}")
+        make_article(codes=("en",), status=Article.Status.DRAFT, slug=f"draft-{number}")
+        readable.append(make_article(codes=("en",), slug=f"english-{number}"))
+    pages = [client.get(f"/sitemap-articles-en.xml?p={page}") for page in (1, 2, 3, 4)]
+    listed = [
+        [f"/en/article/{article.pk}-{article.slug}/" for article in readable[start : start + 2]]
+        for start in (0, 2, 4, 6)
+    ]
+    for response, expected in zip(pages, listed, strict=True):
+        assert response.status_code == 200
+        shown = [loc for loc in expected if loc.encode() in response.content]
+        assert shown == expected
+        assert response.content.count(b"<url>") == len(expected)
+    assert client.get("/sitemap-articles-en.xml?p=5").status_code == 404
+
+
+@pytest.mark.parametrize("url", ["/sitemap-articles-en.xml", "/news-sitemap-en.xml", "/en/rss/"])
+def test_a_scheduled_article_shows_when_its_time_comes_without_any_save(client, published, url):
+    soon = timezone.now() + timedelta(minutes=1)
+    scheduled = make_article("Scheduled", codes=("en",), slug="scheduled", published_at=soon)
+    # Scheduled yesterday: no update time of it changes when its time comes.
+    Article.objects.filter(pk=scheduled.pk).update(updated_at=timezone.now() - timedelta(days=1))
+    first = client.get(url)
+    assert f"/en/article/{scheduled.pk}-scheduled/".encode() not in first.content
+    with later(minutes=2):
+        response = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert response.status_code == 200
+    assert f"/en/article/{scheduled.pk}-scheduled/".encode() in response.content
