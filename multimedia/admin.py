@@ -11,7 +11,7 @@ from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInl
 from modeltranslation.utils import get_translation_fields
 
 from core.admin_editions import EditionFieldsMixin
-from multimedia.forms import VideoAdminForm
+from multimedia.forms import GalleryAdminForm, VideoAdminForm
 from multimedia.models import Gallery, Photo, Status, Video
 
 PUBLISH_PERMISSION = "multimedia.publish_gallery"
@@ -26,13 +26,18 @@ class PhotoInline(EditionFieldsMixin, TranslationTabularInline):
 
 @admin.register(Gallery)
 class GalleryAdmin(EditionFieldsMixin, TabbedTranslationAdmin):
+    # The slug is filled from the title by core.slugs' rules (news/slug.js in the
+    # browser, the form on the server), as an article's is.
+    form = GalleryAdminForm
     inlines = [PhotoInline]
     list_display = ("title", "slug", "status", "published_at", "photo_count")
     list_filter = ("status",)
     search_fields = ("slug", *get_translation_fields("title"))
-    prepopulated_fields = {"slug": ("title_en",)}
     autocomplete_fields = ("article",)
     date_hierarchy = "published_at"
+
+    class Media:
+        js = ("news/slug.js",)
 
     def get_queryset(self, request):
         from django.db.models import Count

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from multimedia import embeds
 from multimedia.models import Video
+from news.forms import SlugFromTextMixin
 
 # What the browsers of readers play in <video>: the file's bytes must say so.
 VIDEO_TYPES = {"video/mp4": "mp4", "video/webm": "webm"}
@@ -111,3 +112,9 @@ class VideoAdminForm(forms.ModelForm):
         else:
             self.instance.provider = self.instance.video_id = ""
         return cleaned
+
+
+class GalleryAdminForm(SlugFromTextMixin, forms.ModelForm):
+    """The gallery form: its slug made from the title and checked as an article's is.
+
+    No Meta: GalleryAdmin.get_form gives the model and its translated fields."""

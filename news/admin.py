@@ -31,7 +31,12 @@ from core.casefold import fold
 from core.merge import MergeAdminMixin, MergeModelForm
 from core.singleton import SingletonModelAdmin
 from news import body_images, desk, kazakh_scripts, revisions, workflow
-from news.admin_editions import EditionHistoryMixin, EditionTranslationAdmin, edition_name
+from news.admin_editions import (
+    EditionHistoryMixin,
+    EditionTranslationAdmin,
+    edition_name,
+    restored_message,
+)
 from news.forms import (
     ArticleAdminForm,
     CategoryAdminForm,
@@ -493,10 +498,8 @@ class ArticleAdmin(
                 article.updated_by = request.user
                 article.save()
                 reversion.set_user(request.user)
-                reversion.set_comment(
-                    _("Restored %(field)s from the revision of %(time)s")
-                    % {"field": label, "time": when}
-                )
+                # Stored as data: the history page words it in its reader's language.
+                reversion.set_comment(restored_message(name, version.revision.date_created))
         except ValidationError as error:
             for message in error.messages:
                 self.message_user(request, message, messages.ERROR)

@@ -9,10 +9,12 @@ the edition's switcher label and own name for the tab (news/edition-fields.js).
 """
 
 import json
+from datetime import datetime
 
 import reversion
 from django.contrib.admin.models import LogEntry
-from django.utils import translation
+from django.core.exceptions import FieldDoesNotExist
+from django.utils import formats, timezone, translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -121,12 +123,33 @@ def change_message(message, model):
         items = json.loads(message)
     except ValueError:
         return message
+    restored = [item["restored"] for item in items if isinstance(item, dict) and "restored" in item]
+    if restored:
+        return " ".join(_restored_text(item, model) for item in restored)
     labels = field_labels(model)
     for item in items:
         changed = item.get("changed") if isinstance(item, dict) else None
         if changed and "name" not in changed:
             changed["fields"] = [labels.get(name, name) for name in changed.get("fields", [])]
     return LogEntry(change_message=json.dumps(items)).get_change_message()
+
+
+def restored_message(name, revision_time):
+    """The stored message of a field brought back from the revision made at `revision_time`."""
+    return json.dumps([{"restored": {"field": name, "time": revision_time.isoformat()}}])
+
+
+def _restored_text(item, model):
+    moment = datetime.fromisoformat(item["time"])
+    try:
+        # Mid-sentence, so the label as it is, not capitalised as field_labels() has it.
+        label = str(model._meta.get_field(item["field"]).verbose_name)
+    except FieldDoesNotExist:
+        label = item["field"]
+    return gettext("Restored %(field)s from the revision of %(time)s") % {
+        "field": label,
+        "time": formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT"),
+    }
 
 
 class EditionHistoryMixin:

@@ -6,9 +6,11 @@ fills an empty one and refuses a taken one.
 """
 
 import pytest
-from django.utils import translation
+from django.urls import reverse
+from django.utils import timezone, translation
 
 from core import slugs
+from multimedia.models import Gallery, Status
 from news.models import Article, Author, Category, Tag
 from tests.admin_helpers import (
     CHIEF_EDITOR,
@@ -18,7 +20,7 @@ from tests.admin_helpers import (
     form_data_of,
     make_staff,
 )
-from tests.builders import make_article, make_author, make_category, make_tag
+from tests.builders import make_article, make_author, make_category, make_gallery, make_tag
 
 pytestmark = pytest.mark.django_db
 
@@ -173,3 +175,48 @@ def test_subjects_get_a_slug_from_their_name_and_refuse_a_taken_one(client, chie
     assert error.startswith("The address “ekonomika” is already taken by")
     assert "ekonomika-2" in error
     assert model.objects.count() == 1
+
+
+# --- Photo galleries ----------------------------------------------------------------------
+
+
+def post_gallery(client, **fields):
+    now = timezone.localtime()
+    data = {
+        "slug": "",
+        "title_en": "Flood in the north",
+        "status": Status.DRAFT,
+        "published_at_0": now.strftime("%Y-%m-%d"),
+        "published_at_1": now.strftime("%H:%M:%S"),
+        "photos-TOTAL_FORMS": "0",
+        "photos-INITIAL_FORMS": "0",
+        "photos-MIN_NUM_FORMS": "0",
+        "photos-MAX_NUM_FORMS": "1000",
+        **fields,
+    }
+    return client.post(reverse("admin:multimedia_gallery_add"), data)
+
+
+def test_a_gallery_slug_is_made_from_its_kazakh_title_before_the_english(client, chief):
+    response = post_gallery(client, title_kk="Солтүстіктегі су тасқыны")
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Gallery.objects.get().slug == "soltustiktegi-su-tasqyny"
+
+
+def test_a_taken_gallery_slug_is_refused_naming_the_gallery_that_has_it(client, chief):
+    taken = make_gallery(title="Flood in the north", slug="flood")
+    response = post_gallery(client, slug="flood", title_en="Another flood")
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["slug"] == [
+        f"The address “flood” is already taken by “{taken.title_en}”. "
+        "Choose another, for example “flood-2”."
+    ]
+    assert post_gallery(client, title_en="Flood").status_code == 302
+    assert Gallery.objects.latest("pk").slug == "flood-2"
+
+
+def test_the_gallery_form_fills_the_slug_by_the_articles_script_not_prepopulate(client, chief):
+    html = client.get(reverse("admin:multimedia_gallery_add")).content.decode()
+    assert "/static/news/slug." in html
+    assert "data-slug-from=" in html and "id_title_kk" in html
+    assert 'data-prepopulated-fields="[]"' in html  # Django's own filling is off

@@ -167,7 +167,7 @@ def dated(moment, format_name="DATETIME_FORMAT"):
 @register.simple_tag
 def news_time(moment):
     """<time> for a news feed, as precise as the reader needs: "14:05" today, "Yesterday,
-    14:05" the day before, the full date and time ("23 April 2021, 16:38") otherwise; days
+    14:05" the day before, the full date and time ("April 23, 2021, 4:38 PM") otherwise; days
     as the agency counts them (Asia/Almaty), in the edition's own formats."""
     moment = timezone.localtime(moment)
     days_ago = (timezone.localdate() - moment.date()).days

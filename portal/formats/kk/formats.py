@@ -1,9 +1,11 @@
-# "23 сәуір 2021, 16:38", as the agency's Kazakh site writes dates.
-DATE_FORMAT = "j F Y"
-DATETIME_FORMAT = "j F Y, H:i"
+# "2021 ж. 23 сәуір, 16:38": CLDR "kk" (long date "y 'ж'. d MMMM").
+# Reader pages use them too: one locale per edition.
+DATE_FORMAT = "Y ж. j F"
+DATETIME_FORMAT = "Y ж. j F, H:i"
 TIME_FORMAT = "H:i"
-SHORT_DATE_FORMAT = "d.m.Y"
-# "April 2021": archive month pages and calendars.
-YEAR_MONTH_FORMAT = "F Y"
+SHORT_DATE_FORMAT = "d.m.y"
+SHORT_DATETIME_FORMAT = "d.m.y, H:i"
+MONTH_DAY_FORMAT = "j F"
+YEAR_MONTH_FORMAT = "Y ж. F"
 # The admin calendar's week starts on Monday, as CLDR has it for this language's territory.
 FIRST_DAY_OF_WEEK = 1
