@@ -127,7 +127,7 @@ def test_a_restored_field_reads_in_the_readers_language_not_the_restorers(client
     assert "Поле лид [Русский] восстановлено из версии от 30 ноября 2026 г., 14:05" in (
         history_cells_any(client, article, "ru")
     )
-    assert "Restored lead [Russian] from the revision of November 30, 2026, 2:05 PM" in (
+    assert "Restored lead [Russian] from the revision of 30 November 2026, 14:05" in (
         history_cells_any(client, article, "en")
     )
 

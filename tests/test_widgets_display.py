@@ -137,7 +137,7 @@ def test_old_rates_say_as_of_when(client):
     make_rate("USD", "447.9", day=date(2026, 11, 20))
     html = squeeze(header(client))
     assert "447.9" in html
-    assert '<p class="as-of">as of November 20, 2026</p>' in html
+    assert '<p class="as-of">as of 20 November 2026</p>' in html
 
 
 def test_current_rates_do_not_say_as_of(client):
@@ -166,7 +166,7 @@ def test_the_weather_shows_astana_first_with_its_range_and_condition(client):
 def test_old_weather_says_as_of_when(client):
     make_reading(at=datetime(2026, 11, 23, 7, 0, tzinfo=UTC))
     html = squeeze(header(client))
-    assert '<span class="as-of">as of November 23, 2026, 12:00 PM</span>' in html
+    assert '<span class="as-of">as of 23 November 2026, 12:00</span>' in html
 
 
 def test_without_any_data_the_widgets_are_left_out_and_the_page_is_fine(client):
