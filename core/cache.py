@@ -161,11 +161,14 @@ class PageCacheMiddleware:
         found = get_many([GENERATION_KEY, key])
         current = found.get(GENERATION_KEY)
         page = found.get(key)
-        if page is not None and page[0] == current and _seconds_left(page[4]) > 0:
+        if page is not None and page[0] == current:
             return _replay(page)
         response = self.get_response(request)
-        expires = getattr(response, "page_cache_expires", None)
-        if expires is not None and _storable(response) and _seconds_left(expires) > 0:
+        # Unmarked responses expired long ago. Whole seconds, rounded down: a stored
+        # copy never outlives the first expiry it shows.
+        expires = getattr(response, "page_cache_expires", 0)
+        seconds = int(_seconds_left(expires))
+        if seconds > 0 and _storable(response):
             current = current or generation()
             if current is not None:
                 page = (
@@ -175,7 +178,7 @@ class PageCacheMiddleware:
                     response.content,
                     expires,
                 )
-                _quietly(lambda: cache.set(key, page, math.ceil(_seconds_left(expires))))
+                _quietly(lambda: cache.set(key, page, seconds))
         return response
 
 

@@ -2,28 +2,64 @@
 run, with one cache round trip, exactly as the page was answered when rendered."""
 
 import pytest
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib.sessions.middleware import SessionMiddleware
 from django.db import connection
-from django.middleware.csrf import CsrfViewMiddleware
+from django.http import HttpResponse
+from django.middleware.csrf import CsrfViewMiddleware, get_token
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import path
+from django.views import View
 
 from core import cache as caching
+from portal.urls import urlpatterns as site_urls
 from tests.builders import make_article
 from tests.caching import queries_for, warm
 
 pytestmark = pytest.mark.django_db
 
+renders = []
+
+
+class UsesTheCsrfToken(caching.PublicPageCacheMixin, View):
+    """A page with a form: the CSRF middleware gives its reader a cookie of their own."""
+
+    def get(self, request):
+        renders.append(request.path)
+        return HttpResponse(f"<form>{get_token(request)}</form>")
+
+
+class NotMarked(View):
+    def get(self, request):
+        renders.append(request.path)
+        return HttpResponse("made for each request")
+
+
+urlpatterns = [
+    *i18n_patterns(
+        path("with-a-form/", UsesTheCsrfToken.as_view()),
+        path("not-marked/", NotMarked.as_view()),
+    ),
+    *site_urls,
+]
+
 
 class CountingCache:
-    """The cache backend, with the names of the methods called on it."""
+    """The cache backend, noting each method called on it: (name, first argument)."""
 
     def __init__(self, real):
         self.real = real
         self.calls = []
 
     def __getattr__(self, name):
-        self.calls.append(name)
-        return getattr(self.real, name)
+        method = getattr(self.real, name)
+
+        def noted(*args, **kwargs):
+            self.calls.append((name, args[0] if args else None))
+            return method(*args, **kwargs)
+
+        return noted
 
 
 @pytest.fixture
@@ -46,7 +82,7 @@ def test_a_hit_is_one_cache_round_trip(client, each_cache, article, cache_calls)
         response = client.get(url)
         assert response.status_code == 200
         # Django's Redis backend reads both keys with one MGET.
-        assert cache_calls == ["get_many"]
+        assert [name for name, _keys in cache_calls] == ["get_many"]
 
 
 def test_a_hit_runs_no_session_csrf_or_sign_in(client, each_cache, article, monkeypatch):
@@ -116,3 +152,31 @@ def test_a_page_of_an_older_content_generation_is_not_served(client, article):
     caching.bump_generation()  # as any change readers see does
     _page, queries = queries_for(client, url)
     assert queries > 0
+
+
+@pytest.mark.urls(__name__)
+@pytest.mark.parametrize("url", ["/en/with-a-form/", "/en/not-marked/"])
+def test_only_pages_marked_for_everyone_are_kept(client, url):
+    renders.clear()
+    first, second = client.get(url), Client().get(url)
+    assert first.status_code == second.status_code == 200
+    assert renders == [url, url]
+    assert first.content != second.content or "public" not in first.get("Cache-Control", "")
+
+
+def test_a_form_sent_to_a_cached_address_reaches_the_view(client, article):
+    url = article.get_absolute_url()
+    warm(client, url)
+    assert client.post(url).status_code == 405  # the article page takes no form
+
+
+def test_with_page_caching_off_nothing_is_stored(client, settings, article, cache_calls):
+    settings.PAGE_CACHE_SECONDS = 0
+    assert client.get(article.get_absolute_url()).status_code == 200
+    assert [key for name, key in cache_calls if name == "set" and key.startswith("page:")] == []
+
+
+def test_a_not_found_answer_is_not_offered_to_shared_caches(client, article):
+    response = client.get(f"/ru/article/{article.pk}-{article.slug}/")
+    assert response.status_code == 404
+    assert "public" not in response.get("Cache-Control", "")
