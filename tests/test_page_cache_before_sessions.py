@@ -1,6 +1,9 @@
 """A cached page is answered before sessions, CSRF, sign-in, messages and lockouts
 run, with one cache round trip, exactly as the page was answered when rendered."""
 
+import time
+from datetime import timedelta
+
 import pytest
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib.sessions.middleware import SessionMiddleware
@@ -10,6 +13,7 @@ from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import path
+from django.utils import timezone
 from django.views import View
 
 from core import cache as caching
@@ -36,10 +40,20 @@ class NotMarked(View):
         return HttpResponse("made for each request")
 
 
+class ChangesByItself(caching.PublicPageCacheMixin, View):
+    """A page showing something that expires 1.5 s after it is rendered."""
+
+    def get(self, request):
+        renders.append(request.path)
+        caching.changes_at(timezone.now() + timedelta(seconds=1.5))
+        return HttpResponse("a banner until soon")
+
+
 urlpatterns = [
     *i18n_patterns(
         path("with-a-form/", UsesTheCsrfToken.as_view()),
         path("not-marked/", NotMarked.as_view()),
+        path("changes/", ChangesByItself.as_view()),
     ),
     *site_urls,
 ]
@@ -180,3 +194,13 @@ def test_a_not_found_answer_is_not_offered_to_shared_caches(client, article):
     response = client.get(f"/ru/article/{article.pk}-{article.slug}/")
     assert response.status_code == 404
     assert "public" not in response.get("Cache-Control", "")
+
+
+@pytest.mark.urls(__name__)
+def test_a_copy_is_never_served_past_the_moment_its_page_changes(client, each_cache):
+    renders.clear()
+    started = time.monotonic()
+    assert client.get("/en/changes/")["Cache-Control"] == "public, max-age=1"
+    time.sleep(max(0, started + 1.25 - time.monotonic()))
+    client.get("/en/changes/")  # the copy is kept whole seconds, rounded down: gone at 1 s
+    assert renders == ["/en/changes/", "/en/changes/"]
