@@ -5,11 +5,12 @@ shows on the next request."""
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from news import workflow
 from news.models import Article, ArticleEvent, BodyImage
-from tests.admin_helpers import CHIEF_EDITOR, EDITOR, make_staff
+from tests.admin_helpers import CHIEF_EDITOR, EDITOR, change_url, form_data_of, make_staff
 from tests.builders import make_article, make_category, make_tag
 from tests.caching import queries_for, warm
 from tests.test_feeds import png
@@ -52,6 +53,17 @@ def test_writing_a_draft_keeps_readers_pages_cached(client, category, tag, pages
     upload = BodyImage()
     upload.image.save("b.png", png(), save=False)
     upload.save()
+    assert_still_cached(client, pages)
+
+
+def test_saving_a_draft_in_the_admin_keeps_readers_pages_cached(client, category, tag, pages):
+    draft = make_article("Secret plan", category=category, status=Article.Status.DRAFT)
+    editor = Client()
+    editor.force_login(make_staff(EDITOR))
+    data = form_data_of(draft, title_en="Secret plan, edited", tags=[tag.pk])
+    assert editor.post(change_url(draft), data).status_code == 302
+    draft.refresh_from_db()
+    assert draft.title_en == "Secret plan, edited" and list(draft.tags.all()) == [tag]
     assert_still_cached(client, pages)
 
 
