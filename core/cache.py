@@ -1,7 +1,7 @@
 """Caching of what readers see, invalidated by content changes, never fatal.
 
-Every cached value's key carries the current *content generation*, a number
-that any save or delete in the newsroom or widgets replaces (see
+Every cached value's key (or, for pages, the entry itself) carries the current
+*content generation*, a number that any change readers can see replaces (see
 `core.signals`). Bumping it makes all earlier entries unreachable at once,
 so an editor's change shows on the next request, without tracking which pages
 showed what. If the cache backend is down, everything is computed afresh.
@@ -166,58 +166,95 @@ def changes_at(moment):
         moments.append(moment)
 
 
+# Query parameters that change a page; any other (?utm_…=…) shares the page's copy,
+# so junk query strings cannot fill the cache with copies.
+PAGE_CACHE_PARAMETERS = ("page",)
+
+
+def page_key(request):
+    meaningful = sorted(
+        (name, value) for name, value in request.GET.items() if name in PAGE_CACHE_PARAMETERS
+    )
+    return "page:" + hashlib.sha256(repr((request.path, meaningful)).encode()).hexdigest()
+
+
+class PageCacheMiddleware:
+    """Answer anonymous readers' page views from the page cache, with one cache round trip.
+
+    Placed before the session, CSRF, sign-in, messages and lockout middleware: a
+    request without a session cookie is nobody's in particular, so a page stored for
+    one such reader serves the next as it is. On the way out it stores the pages
+    PublicPageCacheMixin marked, with the headers the inner middleware added, so a
+    hit answers exactly as the view and that middleware did. Each entry records the
+    content generation it was rendered in and is served only in that generation.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        # Pages live under an edition's prefix: /healthz, feeds, sitemaps pay no lookup.
+        self.prefixes = tuple(f"/{code}/" for code, _name in settings.LANGUAGES)
+
+    def __call__(self, request):
+        if (
+            request.method not in ("GET", "HEAD")
+            or settings.SESSION_COOKIE_NAME in request.COOKIES
+            or not request.path.startswith(self.prefixes)
+        ):
+            return self.get_response(request)
+        request.get_host()  # a Host not in ALLOWED_HOSTS is refused here as on a miss
+        key = page_key(request)
+        found = get_many([GENERATION_KEY, key])
+        current = found.get(GENERATION_KEY)
+        page = found.get(key)
+        if page is not None and page[0] == current:
+            return _replay(page)
+        request.content_generation = current
+        response = self.get_response(request)
+        # Unmarked responses expired long ago. Whole seconds, rounded down: a stored
+        # copy never outlives the first expiry it shows.
+        expires = getattr(response, "page_cache_expires", 0)
+        seconds = int(_seconds_left(expires))
+        if seconds > 0 and _storable(response):
+            current = current or generation()
+            if current is not None:
+                page = (
+                    current,
+                    response.status_code,
+                    list(response.items()),
+                    response.content,
+                    expires,
+                )
+                _quietly(lambda: cache.set(key, page, seconds))
+        return response
+
+
+def _replay(page):
+    _generation, status, headers, content, expires = page
+    response = HttpResponse(content, status=status, headers=dict(headers))
+    patch_cache_control(response, max_age=int(_seconds_left(expires)))
+    return response
+
+
 class PublicPageCacheMixin:
-    """Serve anonymous readers a cached copy of the page; never cache for staff.
+    """Mark anonymous readers' pages for PageCacheMiddleware to keep; never staff's.
 
     Responses say `Cache-Control: public, max-age=…` so a CDN may hold them
     briefly too. Reads are still counted: the page's beacon is a separate request.
     """
-
-    page_cache_parameters = ("page",)
 
     def dispatch(self, request, *args, **kwargs):
         if request.method not in ("GET", "HEAD") or request.user.is_authenticated:
             response = super().dispatch(request, *args, **kwargs)
             patch_cache_control(response, private=True, no_cache=True)
             return response
-
-        current = generation()
-        # Only parameters that change the page make a key of their own, so that
-        # junk query strings (?utm_…=…) cannot fill the cache with copies.
-        meaningful = sorted(
-            (name, value)
-            for name, value in request.GET.items()
-            if name in self.page_cache_parameters
+        # The generation the middleware read with its lookup, else one read; then every
+        # fragment the page shows is read once for the whole render.
+        current = getattr(request, "content_generation", None) or generation()
+        render = _page_render.set(
+            {"generation": current, "values": _fragments_of_page(current)}
+            if current is not None
+            else None
         )
-        digest = hashlib.sha256(repr((request.path, meaningful)).encode()).hexdigest()
-        key = f"page:{digest}:g{current}" if current is not None else None
-        page = _quietly(lambda: cache.get(key)) if key else None
-        if page is not None and _seconds_left(page) <= 0:
-            page = None  # something it shows has expired since it was stored
-        if page is None:
-            render = _page_render.set(
-                {"generation": current, "values": _fragments_of_page(current)}
-                if current is not None
-                else None
-            )
-            try:
-                page = self._render_for_cache(request, *args, **kwargs)
-            finally:
-                _page_render.reset(render)
-            if page is None:
-                return self._response
-            if key and _seconds_left(page) > 0:
-                timeout = math.ceil(_seconds_left(page))
-                _quietly(lambda: cache.set(key, page, timeout))
-        status, content_type, location, content, *_expiry = page
-        response = HttpResponse(content, status=status, content_type=content_type)
-        if location:
-            response["Location"] = location
-        patch_cache_control(response, public=True, max_age=max(0, int(_seconds_left(page))))
-        return response
-
-    def _render_for_cache(self, request, *args, **kwargs):
-        """The page as a picklable tuple; None (and self._response) if it must not be cached."""
         moments = _changes_at.set([])
         try:
             response = super().dispatch(request, *args, **kwargs)
@@ -226,23 +263,21 @@ class PublicPageCacheMixin:
             expires = min(_changes_at.get(), default=None)
         finally:
             _changes_at.reset(moments)
-        if response.status_code not in (200, 301) or response.cookies or response.streaming:
-            self._response = response
-            return None
-        return (
-            response.status_code,
-            response["Content-Type"],
-            response.get("Location"),
-            response.content,
-            expires.timestamp() if expires else None,
-        )
+            _page_render.reset(render)
+        if _storable(response):
+            # When the page stops being true by itself; never, if nothing it shows expires.
+            response.page_cache_expires = expires.timestamp() if expires else math.inf
+            seconds = max(0, int(_seconds_left(response.page_cache_expires)))
+            patch_cache_control(response, public=True, max_age=seconds)
+        return response
 
 
-def _seconds_left(page):
-    """How long a stored page may still be served: PAGE_CACHE_SECONDS at most, and
-    never past the first expiry it shows. Entries stored before expiries were kept
-    have four fields."""
-    expires = page[4] if len(page) > 4 else None
-    if expires is None:
-        return settings.PAGE_CACHE_SECONDS
+def _storable(response):
+    """Whether the response may be shared: a page or a permanent redirect, no cookie."""
+    return response.status_code in (200, 301) and not response.cookies and not response.streaming
+
+
+def _seconds_left(expires):
+    """How long a page stored now may be served: PAGE_CACHE_SECONDS at most, and
+    never past `expires`, the first expiry it shows (a timestamp, or inf)."""
     return min(settings.PAGE_CACHE_SECONDS, expires - time.time())

@@ -1,4 +1,9 @@
-"""Any change to content readers see starts a new content generation (see core.cache)."""
+"""Any change to content readers see starts a new content generation (see core.cache).
+
+A model whose rows readers may not see (drafts, the workflow's log, an upload no
+article shows yet) says which changes reach them with `change_reaches_readers(created)`;
+a change to any other row of the watched apps does.
+"""
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
@@ -9,9 +14,11 @@ IGNORED_MODELS = {"news.dailyviews"}
 WATCHED_APPS = {"news", "widgets", "live", "multimedia", "frontpage"}
 
 
-def content_changed(sender, **kwargs):
+def content_changed(sender, instance, created=False, **kwargs):
     if sender._meta.app_label in WATCHED_APPS and sender._meta.label_lower not in IGNORED_MODELS:
-        bump_generation()
+        reaches_readers = getattr(instance, "change_reaches_readers", None)
+        if reaches_readers is None or reaches_readers(created):
+            bump_generation()
 
 
 def connect():

@@ -13,11 +13,23 @@ class NewsConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save, pre_save
 
         from news.images import make_article_renditions
-        from news.models import Article, Author, BodyImage, Category, Tag, refresh_admin_search
+        from news.models import (
+            Article,
+            Author,
+            BodyImage,
+            Category,
+            Tag,
+            refresh_admin_search,
+            remember_whether_published,
+        )
         from news.sanitize import sanitize_article
         from news.search import register_sqlite_functions
 
         pre_save.connect(sanitize_article, sender=Article, dispatch_uid="news.sanitize_article")
+        # Which saves readers see (core.signals): compared with the article as stored.
+        pre_save.connect(
+            remember_whether_published, sender=Article, dispatch_uid="news.was_published"
+        )
         post_save.connect(
             make_article_renditions, sender=Article, dispatch_uid="news.article_renditions"
         )

@@ -628,6 +628,15 @@ class Article(FoldedSearch, EditionContent):
             return []
         return [code for code in self.editions() if not self.text("image_alt", code)]
 
+    # Whether readers could see the article before the save under way (news.apps).
+    _published_before_save = False
+
+    def change_reaches_readers(self, created):
+        """Whether saving or deleting the article (or changing its tags, authors or related
+        articles) changes a page readers see (core.signals): it is published or scheduled,
+        or was before this save. A draft's saves leave every reader's cached page alone."""
+        return self.status == self.Status.PUBLISHED or self._published_before_save
+
     def related_articles(self, limit=RELATED_SHOWN):
         """The editor's choices first, then articles sharing a tag, each newest first, in this
         edition.
@@ -720,6 +729,9 @@ class ArticleEvent(models.Model):
         when = formats.date_format(timezone.localtime(self.created_at), "DATETIME_FORMAT")
         return f"{self.get_action_display()}, {when}"
 
+    def change_reaches_readers(self, created):
+        return False  # the workflow's log is the newsroom's; the article's own save shows
+
 
 class DailyViews(models.Model):
     """Reads of an article in one edition on one day (Asia/Almaty date)."""
@@ -799,6 +811,10 @@ class BodyImage(models.Model):
     def __str__(self):
         return self.image.name.rsplit("/", 1)[-1] if self.image else str(self.pk)
 
+    def change_reaches_readers(self, created):
+        # A new upload is on no page yet: the save of the article that shows it is.
+        return not created
+
 
 class SiteSettings(SingletonModel):
     """Settings of the site that editors change without a deployment."""
@@ -811,6 +827,14 @@ class SiteSettings(SingletonModel):
 
     def __str__(self):
         return str(_("Site settings"))
+
+
+def remember_whether_published(sender, instance, **kwargs):
+    """pre_save receiver (news.apps): whether readers could see the article as stored,
+    so that unpublishing it, its last save readers see, empties their cached pages."""
+    instance._published_before_save = Article.objects.filter(
+        pk=instance.pk, status=Article.Status.PUBLISHED
+    ).exists()
 
 
 def refresh_admin_search(sender, instance, **kwargs):

@@ -33,7 +33,7 @@ REDIS_TEST_URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/7")
 def redis_cache(url=REDIS_TEST_URL):
     return {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "core.redis_cache.RedisCache",
             "LOCATION": url,
             "KEY_PREFIX": "portal-tests",
             "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},

@@ -1,0 +1,216 @@
+"""A cached page is answered before sessions, CSRF, sign-in, messages and lockouts
+run, with one cache round trip, exactly as the page was answered when rendered."""
+
+import time
+from datetime import timedelta
+
+import pytest
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib.sessions.middleware import SessionMiddleware
+from django.core.cache import caches
+from django.db import connection
+from django.http import HttpResponse
+from django.middleware.csrf import CsrfViewMiddleware, get_token
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import path
+from django.utils import timezone
+from django.views import View
+
+from core import cache as caching
+from portal.urls import urlpatterns as site_urls
+from tests.builders import make_article
+from tests.caching import queries_for, redis_cache, require_redis, warm
+
+pytestmark = pytest.mark.django_db
+
+renders = []
+
+
+class UsesTheCsrfToken(caching.PublicPageCacheMixin, View):
+    """A page with a form: the CSRF middleware gives its reader a cookie of their own."""
+
+    def get(self, request):
+        renders.append(request.path)
+        return HttpResponse(f"<form>{get_token(request)}</form>")
+
+
+class NotMarked(View):
+    def get(self, request):
+        renders.append(request.path)
+        return HttpResponse("made for each request")
+
+
+class ChangesByItself(caching.PublicPageCacheMixin, View):
+    """A page showing something that expires 1.5 s after it is rendered."""
+
+    def get(self, request):
+        renders.append(request.path)
+        caching.changes_at(timezone.now() + timedelta(seconds=1.5))
+        return HttpResponse("a banner until soon")
+
+
+urlpatterns = [
+    *i18n_patterns(
+        path("with-a-form/", UsesTheCsrfToken.as_view()),
+        path("not-marked/", NotMarked.as_view()),
+        path("changes/", ChangesByItself.as_view()),
+    ),
+    *site_urls,
+]
+
+
+class CountingCache:
+    """The cache backend, noting each method called on it: (name, first argument)."""
+
+    def __init__(self, real):
+        self.real = real
+        self.calls = []
+
+    def __getattr__(self, name):
+        method = getattr(self.real, name)
+
+        def noted(*args, **kwargs):
+            self.calls.append((name, args[0] if args else None))
+            return method(*args, **kwargs)
+
+        return noted
+
+
+@pytest.fixture
+def cache_calls(monkeypatch):
+    counting = CountingCache(caching.cache)
+    monkeypatch.setattr(caching, "cache", counting)
+    return counting.calls
+
+
+@pytest.fixture
+def article(client):
+    client.get("/en/")  # the first page view ever creates the settings rows
+    return make_article()
+
+
+def test_a_hit_is_one_cache_round_trip(client, each_cache, article, cache_calls):
+    for url in ("/en/", article.get_absolute_url()):
+        warm(client, url)
+        cache_calls.clear()
+        response = client.get(url)
+        assert response.status_code == 200
+        # Django's Redis backend reads both keys with one MGET.
+        assert [name for name, _keys in cache_calls] == ["get_many"]
+
+
+def test_a_hit_runs_no_session_csrf_or_sign_in(client, each_cache, article, monkeypatch):
+    url = article.get_absolute_url()
+    warm(client, url)
+
+    def must_not_run(*args, **kwargs):
+        raise AssertionError("the middleware behind the page cache ran for a hit")
+
+    monkeypatch.setattr(SessionMiddleware, "process_request", must_not_run)
+    monkeypatch.setattr(CsrfViewMiddleware, "process_request", must_not_run)
+    response, queries = queries_for(client, url)
+    assert response.status_code == 200 and queries == 0
+    assert not response.cookies
+
+
+@pytest.mark.parametrize("method", ["get", "head"])
+def test_a_hit_answers_with_the_headers_of_the_rendered_page(client, each_cache, article, method):
+    def answer(url):
+        with CaptureQueriesContext(connection) as queries:
+            return getattr(client, method)(url), len(queries)
+
+    for url in ("/en/", article.get_absolute_url(), f"/en/article/{article.pk}/"):
+        rendered, queries = answer(url)
+        assert queries > 0, url
+        hit, queries = answer(url)
+        assert queries == 0, url
+        assert hit.status_code == rendered.status_code
+        assert dict(hit.items()) == dict(rendered.items()), url
+        assert "Cookie" in hit["Vary"] and "Content-Language" in hit
+        assert not hit.cookies and not rendered.cookies
+        assert hit.content == rendered.content
+
+
+def test_a_reader_with_a_session_gets_the_page_rendered(client, settings, article):
+    url = article.get_absolute_url()
+    warm(client, url)
+    client.cookies[settings.SESSION_COOKIE_NAME] = "someone-s-session"
+    response, queries = queries_for(client, url)
+    assert response.status_code == 200 and queries > 0
+
+
+def test_other_addresses_pay_no_cache_lookup(client, cache_calls):
+    assert client.get("/healthz").status_code == 200
+    assert cache_calls == []
+
+
+def test_a_hit_still_refuses_a_host_not_allowed(client, article):
+    url = article.get_absolute_url()
+    warm(client, url)
+    assert client.get(url, HTTP_HOST="evil.example").status_code == 400
+
+
+def test_a_page_rendered_without_a_content_generation_is_not_kept(client, article, monkeypatch):
+    # The cache answered the lookup (no generation stored) but not the generation's start.
+    caching.cache.delete(caching.GENERATION_KEY)
+    monkeypatch.setattr(caching, "generation", lambda: None)
+    url = article.get_absolute_url()
+    assert client.get(url).status_code == 200
+    _page, queries = queries_for(client, url)
+    assert queries > 0
+
+
+def test_a_page_of_an_older_content_generation_is_not_served(client, article):
+    url = article.get_absolute_url()
+    warm(client, url)
+    caching.bump_generation()  # as any change readers see does
+    _page, queries = queries_for(client, url)
+    assert queries > 0
+
+
+@pytest.mark.urls(__name__)
+@pytest.mark.parametrize("url", ["/en/with-a-form/", "/en/not-marked/"])
+def test_only_pages_marked_for_everyone_are_kept(client, url):
+    renders.clear()
+    first, second = client.get(url), Client().get(url)
+    assert first.status_code == second.status_code == 200
+    assert renders == [url, url]
+    assert first.content != second.content or "public" not in first.get("Cache-Control", "")
+
+
+def test_a_form_sent_to_a_cached_address_reaches_the_view(client, article):
+    url = article.get_absolute_url()
+    warm(client, url)
+    assert client.post(url).status_code == 405  # the article page takes no form
+
+
+def test_with_page_caching_off_nothing_is_stored(client, settings, article, cache_calls):
+    settings.PAGE_CACHE_SECONDS = 0
+    assert client.get(article.get_absolute_url()).status_code == 200
+    assert [key for name, key in cache_calls if name == "set" and key.startswith("page:")] == []
+
+
+def test_a_not_found_answer_is_not_offered_to_shared_caches(client, article):
+    response = client.get(f"/ru/article/{article.pk}-{article.slug}/")
+    assert response.status_code == 404
+    assert "public" not in response.get("Cache-Control", "")
+
+
+@pytest.mark.urls(__name__)
+def test_a_copy_is_never_served_past_the_moment_its_page_changes(client, each_cache):
+    renders.clear()
+    started = time.monotonic()
+    assert client.get("/en/changes/")["Cache-Control"] == "public, max-age=1"
+    time.sleep(max(0, started + 1.25 - time.monotonic()))
+    client.get("/en/changes/")  # the copy is kept whole seconds, rounded down: gone at 1 s
+    assert renders == ["/en/changes/", "/en/changes/"]
+
+
+def test_redis_commands_share_one_client(settings):
+    # Building a redis.Redis per command was a third of a hit's time.
+    require_redis()
+    settings.CACHES = redis_cache()
+    backend = caches["default"]._cache
+    assert backend.get_client("a") is backend.get_client("b")
+    assert caches["default"].get_many(["a", "b"]) == {}
