@@ -206,7 +206,9 @@ class PageCacheMiddleware:
         found = get_many([GENERATION_KEY, key])
         current = found.get(GENERATION_KEY)
         page = found.get(key)
-        if page is not None and page[0] == current:
+        # The backend's expiry rounds to seconds and runs on its own clock: the moment
+        # the page changes by itself is checked here too.
+        if page is not None and page[0] == current and _seconds_left(page[4]) > 0:
             return _replay(page)
         request.content_generation = current
         response = self.get_response(request)
