@@ -7,11 +7,11 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.http import HttpResponse
-from django.test import Client, RequestFactory
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import path
 from django.utils import timezone
 from django.views import View
 
@@ -188,30 +188,36 @@ class RemembersTheReader(PublicPageCacheMixin, View):
         return response
 
 
-def test_a_response_that_sets_a_cookie_is_never_shared():
-    view = RemembersTheReader.as_view()
-    answers = []
-    for _ in range(2):
-        request = RequestFactory().get("/en/")
-        request.user = AnonymousUser()
-        answers.append(view(request))
-    first, second = answers
+class PlainText(PublicPageCacheMixin, View):
+    renders = 0
+
+    def get(self, request):
+        PlainText.renders += 1
+        return HttpResponse("plain words", content_type="text/plain; charset=utf-8")
+
+
+# Through the whole middleware stack, as readers reach pages (pytest.mark.urls).
+urlpatterns = [
+    path("en/remember/", RemembersTheReader.as_view()),
+    path("en/plain/", PlainText.as_view()),
+]
+
+
+@pytest.mark.urls(__name__)
+def test_a_response_that_sets_a_cookie_is_never_shared(each_cache):
+    first, second = (Client().get("/en/remember/") for _reader in range(2))
     assert first.cookies["reader"].value != second.cookies["reader"].value
     assert second.cookies["reader"].value in second.content.decode()
 
 
-class PlainText(PublicPageCacheMixin, View):
-    def get(self, request):
-        return HttpResponse("plain words", content_type="text/plain; charset=utf-8")
-
-
-def test_a_cached_page_keeps_its_content_type():
-    view = PlainText.as_view()
+@pytest.mark.urls(__name__)
+def test_a_cached_page_keeps_its_content_type(client, each_cache):
+    PlainText.renders = 0
     for _ in range(2):  # the second comes from the cache
-        request = RequestFactory().get("/en/plain/")
-        request.user = AnonymousUser()
-        response = view(request)
+        response = client.get("/en/plain/")
         assert response["Content-Type"] == "text/plain; charset=utf-8"
+        assert response.content == b"plain words"
+    assert PlainText.renders == 1
 
 
 def test_a_healthy_cache_logs_no_warning(client, each_cache, caplog):
