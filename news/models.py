@@ -331,6 +331,38 @@ def local_midnight(day):
 
 
 class ArticleQuerySet(EditionQuerySet):
+    def datetimes(self, field_name, kind, order="ASC", tzinfo=None):
+        """The periods with articles, for the admin's date drill-down: Django's DISTINCT
+        over a million rows takes a second and more; one short index probe per period
+        between the first and the last article takes milliseconds."""
+        if field_name != "published_at" or kind not in ("year", "month", "day"):
+            return super().datetimes(field_name, kind, order, tzinfo)
+        zone = tzinfo or timezone.get_current_timezone()
+        bounds = self.aggregate(first=models.Min(field_name), last=models.Max(field_name))
+        if bounds["first"] is None:
+            return []
+        first, last = (bounds[end].astimezone(zone) for end in ("first", "last"))
+        start = datetime.datetime(
+            first.year,
+            first.month if kind != "year" else 1,
+            first.day if kind == "day" else 1,
+            tzinfo=zone,
+        )
+        periods = []
+        while start <= last:
+            if kind == "year":
+                end = start.replace(year=start.year + 1)
+            elif kind == "month":
+                end = start.replace(year=start.year + start.month // 12, month=start.month % 12 + 1)
+            else:
+                end = datetime.datetime.combine(
+                    start.date() + timedelta(days=1), datetime.time(), tzinfo=zone
+                )
+            if self.filter(published_at__gte=start, published_at__lt=end).exists():
+                periods.append(start)
+            start = end
+        return periods if order == "ASC" else periods[::-1]
+
     def published(self, now=None):
         """What readers may see: published, with a publish time that has come."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=now or timezone.now())
