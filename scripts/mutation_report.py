@@ -39,9 +39,7 @@ def main(root="mutants"):
         total += counts
         rows.append((str(meta.relative_to(root)).removesuffix(".meta"), counts))
     rows.append(("total", total))
-    print(
-        "| Module | Mutants | Killed | Survived | of which equivalent | Timeouts | Not checked |"
-    )
+    print("| Module | Mutants | Killed | Survived | of which equivalent | Timeouts | Not checked |")
     print("| --- | --- | --- | --- | --- | --- | --- |")
     for name, c in rows:
         survived = c["survived"] + c["equivalent"]
