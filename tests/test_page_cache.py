@@ -256,3 +256,28 @@ def test_signing_in_does_not_empty_the_readers_cache(client):
     Client().force_login(staff)  # saves the session and the user's last login
     _page, queries = queries_for(client, article.get_absolute_url())
     assert queries == 0
+
+
+def test_pages_cached_before_expiries_were_kept_are_still_served(client, settings, monkeypatch):
+    # Entries stored by the release before expiries (status, type, location, content)
+    # stay in the cache across a deploy and must still be served as they are.
+    from core import cache as caching
+
+    real = caching.cache
+
+    class AnOlderReleaseStoresThePage:
+        def __getattr__(self, name):
+            return getattr(real, name)
+
+        def set(self, key, value, timeout):
+            if key.startswith("page:"):
+                value = value[:4]
+            return real.set(key, value, timeout)
+
+    monkeypatch.setattr(caching, "cache", AnOlderReleaseStoresThePage())
+    article = make_article("Kept across the deploy")
+    html = warm(client, article.get_absolute_url())
+    assert "Kept across the deploy" in html
+    response = client.get(article.get_absolute_url())
+    directives = {part.strip() for part in response["Cache-Control"].split(",")}
+    assert {"public", f"max-age={settings.PAGE_CACHE_SECONDS}"} <= directives

@@ -351,3 +351,12 @@ def test_a_city_without_a_name_in_the_edition_shows_its_english_name(client):
     City.objects.filter(slug="astana").update(name_uz="")
     make_reading()
     assert '<span class="city">Astana</span>' in header(client, "uz")
+
+
+def test_each_edition_keeps_its_own_cached_city_names():
+    WidgetSettings.current()
+    make_reading()
+    # No write between the reads: the second edition must not get the first one's copy.
+    for code, name in (("ru", "Астана"), ("zh-hans", "阿斯塔纳"), ("ru", "Астана")):
+        with translation.override(code):
+            assert display.weather()[0]["name"] == name
