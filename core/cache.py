@@ -206,9 +206,7 @@ class PageCacheMiddleware:
         found = get_many([GENERATION_KEY, key])
         current = found.get(GENERATION_KEY)
         page = found.get(key)
-        # The backend's expiry rounds to seconds and runs on its own clock: the moment
-        # the page changes by itself is checked here too.
-        if page is not None and page[0] == current and _seconds_left(page[4]) > 0:
+        if _servable(page, current):
             return _replay(page)
         request.content_generation = current
         response = self.get_response(request)
@@ -228,6 +226,19 @@ class PageCacheMiddleware:
                 )
                 _quietly(lambda: cache.set(key, page, seconds))
         return response
+
+
+def _servable(page, current):
+    """Whether a stored entry may answer now: this release's shape (another release's
+    entry is a miss, not an error), this generation, and time left. The backend's
+    expiry rounds to seconds and runs on its own clock, so the moment the page changes
+    by itself is checked here too."""
+    return (
+        isinstance(page, tuple)
+        and len(page) == 5
+        and page[0] == current
+        and _seconds_left(page[4]) > 0
+    )
 
 
 def _replay(page):
