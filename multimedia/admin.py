@@ -7,12 +7,13 @@ Editor prepares drafts.
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
+from modeltranslation.admin import TranslationTabularInline
 from modeltranslation.utils import get_translation_fields
 
 from core.admin_editions import EditionFieldsMixin
 from multimedia.forms import GalleryAdminForm, VideoAdminForm
 from multimedia.models import Gallery, Photo, Status, Video
+from news.admin_editions import EditionTranslationAdmin
 
 PUBLISH_PERMISSION = "multimedia.publish_gallery"
 
@@ -25,7 +26,9 @@ class PhotoInline(EditionFieldsMixin, TranslationTabularInline):
 
 
 @admin.register(Gallery)
-class GalleryAdmin(EditionFieldsMixin, TabbedTranslationAdmin):
+class GalleryAdmin(EditionTranslationAdmin):
+    # As the article form: tabs named by the editions' own names, full-width inputs,
+    # history in the reader's language (news.admin_editions).
     # The slug is filled from the title by core.slugs' rules (news/slug.js in the
     # browser, the form on the server), as an article's is.
     form = GalleryAdminForm

@@ -106,3 +106,24 @@ def test_each_translated_field_runs_in_its_editions_direction(page, site, screen
     assert page.evaluate(TAB_CASE) == "none"  # "ру" and "qz", not "РУ" and "QZ"
     shot = screenshots_dir / f"admin-change-form-directions-{code}.png"
     page.screenshot(path=shot, full_page=True)
+
+
+def test_the_gallery_form_names_its_tabs_and_directions_as_the_article_form(page, site):
+    User.objects.create_superuser("chief", password=PASSWORD)
+    page.goto(site + "/ru/admin/login/")
+    page.fill("#id_username", "chief")
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_url(site + "/ru/admin/")
+    page.goto(site + "/ru/admin/multimedia/gallery/add/")
+    page.wait_for_selector(".ui-tabs-nav a[lang]", state="attached")
+    tabs = page.evaluate(TAB_NAMES)
+    assert [list(tab) for tab in tabs[: len(editions.EDITIONS)]] == [
+        [edition.label, edition.bcp47] for edition in editions.EDITIONS
+    ]
+    fields = [f for f in page.evaluate(FIELD_DIRECTIONS) if f["name"].startswith("title_")]
+    assert len(fields) == len(editions.CODES)
+    for field in fields:
+        edition = expected(field["name"])
+        assert field["lang"] == edition.bcp47, field
+        assert field["direction"] == ("rtl" if edition.bidi else "ltr"), field
