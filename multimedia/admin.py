@@ -13,6 +13,7 @@ from modeltranslation.utils import get_translation_fields
 from core.admin_editions import EditionFieldsMixin
 from multimedia.forms import GalleryAdminForm, VideoAdminForm
 from multimedia.models import Gallery, Photo, Status, Video
+from news.admin import FoldedSearchMixin
 from news.admin_editions import EditionTranslationAdmin
 
 PUBLISH_PERMISSION = "multimedia.publish_gallery"
@@ -26,7 +27,7 @@ class PhotoInline(EditionFieldsMixin, TranslationTabularInline):
 
 
 @admin.register(Gallery)
-class GalleryAdmin(EditionTranslationAdmin):
+class GalleryAdmin(FoldedSearchMixin, EditionTranslationAdmin):
     # As the article form: tabs named by the editions' own names, full-width inputs,
     # history in the reader's language (news.admin_editions).
     # The slug is filled from the title by core.slugs' rules (news/slug.js in the
@@ -35,7 +36,6 @@ class GalleryAdmin(EditionTranslationAdmin):
     inlines = [PhotoInline]
     list_display = ("title", "slug", "status", "published_at", "photo_count")
     list_filter = ("status",)
-    search_fields = ("slug", *get_translation_fields("title"))
     autocomplete_fields = ("article",)
     date_hierarchy = "published_at"
 

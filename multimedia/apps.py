@@ -8,11 +8,20 @@ class MultimediaConfig(AppConfig):
 
     def ready(self):
         # On every save, not only through the admin form, as for articles' lead images.
-        from django.db.models.signals import post_save
+        from django.db.models.signals import post_save, pre_save
 
         from multimedia import sitemaps
-        from multimedia.models import Photo, Video, make_photo_renditions, make_poster_renditions
+        from multimedia.models import (
+            Gallery,
+            Photo,
+            Video,
+            make_photo_renditions,
+            make_poster_renditions,
+        )
+        from news.models import refresh_admin_search
 
         post_save.connect(make_photo_renditions, sender=Photo, dispatch_uid="multimedia.photo")
         post_save.connect(make_poster_renditions, sender=Video, dispatch_uid="multimedia.poster")
+        # The admin's case-folded search column follows every save, as for articles.
+        pre_save.connect(refresh_admin_search, sender=Gallery, dispatch_uid="multimedia.search")
         sitemaps.register()

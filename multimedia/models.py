@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from news.images import FORMATS, CleanImageField, make_renditions
-from news.models import Article, EditionContent, EditionQuerySet
+from news.models import Article, EditionContent, EditionQuerySet, FoldedSearch
 
 
 def _random_name(folder, filename, extensions):
@@ -68,8 +68,10 @@ class GalleryQuerySet(EditionQuerySet):
         return self.annotate(cover_id=Subquery(first.values("pk")[:1]))
 
 
-class Gallery(EditionContent):
+class Gallery(FoldedSearch, EditionContent):
     edition_fields = ("title",)
+    # The admin finds a gallery by its slug and titles in any case and script.
+    search_sources = ("title",)
 
     title = models.CharField(_("title"), max_length=300, blank=True)
     description = models.TextField(_("description"), blank=True)

@@ -139,9 +139,7 @@ def hierarchy_links(html):
     return re.findall(r'<a href="[^"]*">([^<]+)</a>', nav)
 
 
-def test_date_hierarchy_offers_the_periods_with_articles_without_a_distinct_scan(
-    client, chief
-):
+def test_date_hierarchy_offers_the_periods_with_articles_without_a_distinct_scan(client, chief):
     # Almaty is UTC+5 (+6 before March 2024): 31 December 2019, 20:00 UTC is already 2020.
     for moment in ("2019-06-01T12:00Z", "2019-12-31T20:00Z", "2022-03-08T09:00Z"):
         make_article(published_at=datetime.fromisoformat(moment))

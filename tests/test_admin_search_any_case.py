@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from news.models import Article, Author, Category, Tag
 from news.pagination import LargeTablePaginator
 from tests.admin_helpers import CHIEF_EDITOR, make_staff
-from tests.builders import make_article, make_author, make_category, make_tag
+from tests.builders import make_article, make_author, make_category, make_gallery, make_tag
 
 pytestmark = pytest.mark.django_db
 
@@ -204,3 +204,13 @@ def test_beyond_the_cap_the_list_says_about_or_more_than(client, chief, monkeypa
     else:
         assert "More than 3 articles" in html
     assert "5 articles" not in html
+
+
+@pytest.mark.parametrize("code, title, terms", SCRIPTS, ids=[s[0] for s in SCRIPTS])
+def test_gallery_search_ignores_case_in_every_script(client, chief, code, title, terms):
+    gallery = make_gallery(photos=0, codes=(code,), title=title)
+    make_gallery(photos=0, codes=("en", "ru"), title="Something else")
+    for term in terms:
+        response = client.get("/en/admin/multimedia/gallery/", {"q": term})
+        assert response.status_code == 200
+        assert list(response.context["cl"].result_list) == [gallery], term
