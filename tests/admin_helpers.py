@@ -24,24 +24,29 @@ def make_staff(group_name, username=None):
     return user
 
 
+# The migrations that give the newsroom's groups their permissions, app by app.
+REGRANTS = {
+    "news": ("news.migrations.0003_newsroom_groups", "create_groups"),
+    "live": ("live.migrations.0002_newsroom_permissions", "grant"),
+    "multimedia": ("multimedia.migrations.0002_newsroom_permissions", "grant"),
+    "frontpage": ("frontpage.migrations.0002_editions_and_chief_editor", "forward"),
+}
+
+
 def newsroom_group(name):
-    """The group migration news 0003 made; made again after a live-server test, whose
-    flush of the database removed what migrations had written."""
+    """The group migration news 0003 made, with the permissions the other apps'
+    migrations gave it; made again after a live-server test, whose flush of the
+    database removed what migrations had written."""
     if not Group.objects.filter(name=name).exists():
-        news = django_apps.get_app_config("news")
-        models_module = news.models_module  # the migration's function resets it
-        live = django_apps.get_app_config("live")
-        live_models = live.models_module
+        # Each migration's function resets its app's models_module: kept and put back.
+        configs = [django_apps.get_app_config(label) for label in REGRANTS]
+        kept = [config.models_module for config in configs]
         try:
-            groups = importlib.import_module("news.migrations.0003_newsroom_groups")
-            groups.create_groups(django_apps, None)
-            # Live coverage's permissions for the same groups (live migration 0002).
-            importlib.import_module("live.migrations.0002_newsroom_permissions").grant(
-                django_apps, None
-            )
+            for module, function in REGRANTS.values():
+                getattr(importlib.import_module(module), function)(django_apps, None)
         finally:
-            news.models_module = models_module
-            live.models_module = live_models
+            for config, models_module in zip(configs, kept, strict=True):
+                config.models_module = models_module
     return Group.objects.get(name=name)
 
 
