@@ -87,20 +87,36 @@ def browser():
 @pytest.fixture
 def site(live_server, transactional_db):
     """The live server's base URL; the data builders write to the database it reads."""
-    one_request_at_a_time_on_in_memory_sqlite(live_server)
-    return live_server.url
+    serial = one_request_at_a_time_on_in_memory_sqlite(live_server)
+    yield live_server.url
+    if serial is not None:
+        # Pages are closed by now, but a heartbeat or autosave they sent may still be
+        # running or queued: it must not write while the test's database is emptied.
+        serial.close()
 
 
 class SerialApp:
-    """A WSGI app that handles one request at a time."""
+    """A WSGI app that handles one request at a time, and none once the test is over."""
 
     def __init__(self, app):
         self.app = app
         self.lock = threading.Lock()
+        self.closed = False
 
     def __call__(self, environ, start_response):
         with self.lock:
+            if self.closed:
+                start_response("503 Service Unavailable", [("Content-Type", "text/plain")])
+                return [b"The test is over.\n"]
             return self.app(environ, start_response)
+
+    def open(self):
+        with self.lock:
+            self.closed = False
+
+    def close(self):
+        with self.lock:  # waits for the request in progress
+            self.closed = True
 
 
 def one_request_at_a_time_on_in_memory_sqlite(live_server):
@@ -109,10 +125,13 @@ def one_request_at_a_time_on_in_memory_sqlite(live_server):
     one transaction ("cannot start a transaction within a transaction"). Production
     never shares a connection between threads; here requests take turns."""
     if connection.vendor != "sqlite" or not connection.is_in_memory_db():
-        return
+        return None
     httpd = live_server.thread.httpd
     if not isinstance(httpd.get_app(), SerialApp):
         httpd.set_app(SerialApp(httpd.get_app()))
+    serial = httpd.get_app()
+    serial.open()
+    return serial
 
 
 @pytest.fixture(autouse=True)
