@@ -13,15 +13,9 @@ from django.utils import timezone
 
 from core.cache import bump_generation
 from core.progress import Progress
+from news.management.commands.generate_articles import positive
 from news.models import Article, Tag
 from news.related import refresh_tags
-
-
-def positive(value):
-    number = int(value)
-    if number < 1:
-        raise ValueError
-    return number
 
 
 class Command(BaseCommand):
