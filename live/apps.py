@@ -17,8 +17,11 @@ class LiveConfig(AppConfig):
         from django.db.models.signals import post_save, pre_save
 
         from live.models import LiveEntry, make_entry_renditions, sanitize_entry
+        from news.models import add_to_article_page
 
         pre_save.connect(sanitize_entry, sender=LiveEntry, dispatch_uid="live.sanitize_entry")
         post_save.connect(
             make_entry_renditions, sender=LiveEntry, dispatch_uid="live.entry_renditions"
         )
+        # An article's page reads its coverage with the article (most have none: no query).
+        add_to_article_page(lambda articles: articles.select_related("live_coverage"))

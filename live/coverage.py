@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from live.models import LiveCoverage
+from news.models import Article
 
 MEMO = "_live_coverage_for_readers"
 
@@ -25,7 +26,10 @@ def for_article(article):
     """The article's coverage with the entries readers of this edition see; None without one."""
     memo = article.__dict__.get(MEMO)
     if memo is None or memo[0] != translation.get_language():
-        coverage = LiveCoverage.objects.filter(article_id=article.pk).first()
+        if Article.live_coverage.is_cached(article):  # read with the article: its page
+            coverage = getattr(article, "live_coverage", None)
+        else:
+            coverage = LiveCoverage.objects.filter(article_id=article.pk).first()
         found = None
         if coverage is not None:
             coverage.article = article

@@ -17,11 +17,15 @@ class MultimediaConfig(AppConfig):
             Video,
             make_photo_renditions,
             make_poster_renditions,
+            with_reader_media,
         )
-        from news.models import refresh_admin_search
+        from news.models import add_to_article_page, refresh_admin_search
 
         post_save.connect(make_photo_renditions, sender=Photo, dispatch_uid="multimedia.photo")
         post_save.connect(make_poster_renditions, sender=Video, dispatch_uid="multimedia.poster")
         # The admin's case-folded search column follows every save, as for articles.
         pre_save.connect(refresh_admin_search, sender=Gallery, dispatch_uid="multimedia.search")
         sitemaps.register()
+        # An article's page reads its video and whether galleries are placed in it with
+        # the article itself: most articles have neither, and cost no query for them.
+        add_to_article_page(with_reader_media)

@@ -15,7 +15,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -222,3 +222,10 @@ def make_photo_renditions(sender, instance, raw=False, **kwargs):
 def make_poster_renditions(sender, instance, raw=False, **kwargs):
     if instance.poster and not raw:
         make_renditions(instance.poster)
+
+
+def with_reader_media(articles):
+    """`articles` with their video and `has_galleries`: whether a gallery readers of the
+    active edition can see is placed in each (added to an article's page, see apps)."""
+    placed = Gallery.objects.for_readers().filter(article=OuterRef("pk"))
+    return articles.select_related("video").annotate(has_galleries=Exists(placed))

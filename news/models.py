@@ -325,6 +325,18 @@ TOP_STORIES = 4
 FrontPageStories = namedtuple("FrontPageStories", "lead top_stories changes_at")
 
 
+# What other apps show on an article's own page and fetch with it (add_to_article_page).
+_ARTICLE_PAGE_ADDITIONS = []
+
+
+def add_to_article_page(addition):
+    """Register `addition(articles) -> articles`: what another app's part of an article's
+    page reads (a video, live coverage), added to the page's one query for the article,
+    so that the page asks nothing more about what most articles do not have."""
+    _ARTICLE_PAGE_ADDITIONS.append(addition)
+    return addition
+
+
 def local_midnight(day):
     """The moment day `day` starts in the newsroom's time zone (Asia/Almaty), aware."""
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
@@ -407,6 +419,16 @@ class ArticleQuerySet(EditionQuerySet):
     def in_category(self, category, descendant_ids=None):
         """In `category` or below it; `descendant_ids`: its descendant_ids(), if known."""
         return self.filter(category_id__in=descendant_ids or category.descendant_ids())
+
+    def for_page(self):
+        """What an article's own page shows of it: its category's path, tags and authors,
+        and what other apps add (add_to_article_page)."""
+        articles = self.select_related("category__parent__parent").prefetch_related(
+            "tags", "authors"
+        )
+        for addition in _ARTICLE_PAGE_ADDITIONS:
+            articles = addition(articles)
+        return articles
 
     def for_listing(self):
         """What a list of headlines needs, in a fixed number of queries. Without the bodies

@@ -322,11 +322,7 @@ class ArticleView(PublicPageCacheMixin, EditionMixin, DetailView):
         return self.readable_articles().in_edition()
 
     def get_queryset(self):
-        return (
-            self.visible_articles()
-            .select_related("category__parent__parent")
-            .prefetch_related("tags", "authors")
-        )
+        return self.visible_articles().for_page()
 
     def get(self, request, *args, **kwargs):
         try:

@@ -16,11 +16,20 @@ from django.utils import timezone
 
 from core.cache import bump_generation
 from news.models import Article, DailyViews
-from tests.builders import make_article, make_author, make_category, make_tag
+from tests.builders import (
+    make_article,
+    make_author,
+    make_category,
+    make_gallery,
+    make_live_coverage,
+    make_live_entry,
+    make_tag,
+    make_video,
+)
 
 pytestmark = pytest.mark.django_db
 
-BUDGETS = {"home": 7, "category": 6, "tag": 3, "author": 3, "search": 10, "article": 6}
+BUDGETS = {"home": 7, "category": 6, "tag": 3, "author": 3, "search": 10, "article": 4}
 
 
 def fill(count):
@@ -106,3 +115,25 @@ def test_fully_cold_render_is_bounded_too(client):
         with CaptureQueriesContext(connection) as queries:
             client.get(url)
         assert len(queries) <= BUDGETS[page] + 8, (page, len(queries))
+
+
+def test_an_articles_video_and_live_coverage_come_with_the_article_itself(client):
+    """Its video and coverage cost no query of their own: a page with both asks only for
+    the coverage's entries beyond a plain article's budget, and one with a gallery placed
+    in it for the galleries and their photos besides."""
+    article = fill(50)
+    plain = queries_for(client, article.get_absolute_url())
+    make_video(article)
+    with_video = queries_for(client, article.get_absolute_url())
+    make_live_entry(make_live_coverage(article), text="Unfolding")
+    page = client.get(article.get_absolute_url())
+    assert "Unfolding" in page.content.decode() and "youtube" in page.content.decode()
+    with_live = queries_for(client, article.get_absolute_url())
+    make_gallery(photos=2, article=article)
+    with_gallery = queries_for(client, article.get_absolute_url())
+    assert (plain, with_video, with_live, with_gallery) == (
+        BUDGETS["article"],
+        BUDGETS["article"],
+        BUDGETS["article"] + 1,
+        BUDGETS["article"] + 3,
+    )

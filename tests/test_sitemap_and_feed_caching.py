@@ -179,3 +179,18 @@ def test_a_scheduled_article_shows_when_its_time_comes_without_any_save(client, 
         response = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
     assert response.status_code == 200
     assert f"/en/article/{scheduled.pk}-scheduled/".encode() in response.content
+
+
+def test_last_modified_is_when_readers_could_first_see_a_change(client, subjects, published):
+    """A change no article's dates show (a category renamed) dates the feed from the
+    moment of the change, not from the first request after it."""
+    url = "/en/category/politics/rss/"
+    client.get(url)
+    renamed_at = timezone.now().replace(microsecond=0) + timedelta(minutes=5)
+    with time_machine.travel(renamed_at, tick=False):
+        subjects["category"].name_en = "Affairs of state"
+        subjects["category"].save()
+    with time_machine.travel(renamed_at + timedelta(minutes=10), tick=False):
+        response = client.get(url)
+    assert b"Affairs of state" in response.content
+    assert parse_http_date(response["Last-Modified"]) == int(renamed_at.timestamp())

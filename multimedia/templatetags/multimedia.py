@@ -1,7 +1,6 @@
 """Photos with renditions, galleries and videos on pages, and their JSON-LD."""
 
 from django import template
-from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import translation
 from django.utils.text import Truncator
@@ -9,7 +8,7 @@ from django.utils.translation import gettext
 
 from core import editions
 from core.site import absolute_url
-from multimedia.models import Gallery
+from multimedia.models import Gallery, with_reader_media
 from news.discovery import w3c
 from news.images import renditions
 from news.models import Article
@@ -72,20 +71,16 @@ def gallery_viewer(
 def media_of(article):
     """(video or None, galleries readers of this edition can see) of `article`.
 
-    One query for an article with neither, which most are: the video comes along
-    with a flag saying whether any gallery is placed in the article, and only
-    then are the galleries and their photos read. Kept on the article, as the
-    page asks in its metadata, its content and its scripts.
+    On the article's page both came with the article (with_reader_media); elsewhere one
+    query reads them. Only an article with a gallery placed in it costs a query for its
+    galleries and their photos. Kept on the article, as the page asks in its metadata,
+    its content and its scripts.
     """
     if not hasattr(article, "_reader_media"):
-        placed = Gallery.objects.for_readers().filter(article=OuterRef("pk"))
-        row = (
-            Article.objects.filter(pk=article.pk)
-            .select_related("video")
-            .annotate(has_galleries=Exists(placed))
-            .only("pk", "video")
-            .first()
-        )
+        row = article
+        if "has_galleries" not in article.__dict__:
+            alone = Article.objects.filter(pk=article.pk).only("pk", "video")
+            row = with_reader_media(alone).first()
         video = getattr(row, "video", None) if row is not None else None
         galleries = []
         if row is not None and row.has_galleries:
