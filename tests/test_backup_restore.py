@@ -99,11 +99,11 @@ def target(tmp_path):
         env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'restored.sqlite3'}"
         yield env
         return
-    import psycopg2
+    import psycopg
 
     params = connection.settings_dict
     name = f"{params['NAME']}_restore"
-    admin = psycopg2.connect(
+    admin = psycopg.connect(
         dbname="postgres",
         user=params["USER"],
         password=params["PASSWORD"] or None,

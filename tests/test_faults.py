@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.fixture
 def database_down():
-    """Every new query fails as when the server is gone (as psycopg2 reports it)."""
+    """Every new query fails as when the server is gone (as psycopg reports it)."""
     error = OperationalError('connection to server at "127.0.0.1", port 5432 failed')
     with mock.patch.object(BaseDatabaseWrapper, "ensure_connection", side_effect=error):
         yield

@@ -137,3 +137,18 @@ def test_an_articles_video_and_live_coverage_come_with_the_article_itself(client
         BUDGETS["article"] + 1,
         BUDGETS["article"] + 3,
     )
+
+
+def test_on_postgresql_a_page_asked_again_runs_its_queries_on_kept_plans(client, settings):
+    """Values are bound by the server, so each kind of query has one text, which the
+    connection prepares after a few runs: PostgreSQL stops planning it again."""
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's")
+    settings.PAGE_CACHE_SECONDS = 0
+    articles = [make_article(f"Article {number}") for number in range(8)]
+    for article in articles:
+        assert client.get(article.get_absolute_url()).status_code == 200
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [statement for (statement,) in cursor.fetchall()]
+    assert any('FROM "news_article"' in text and "$1" in text for text in prepared), prepared

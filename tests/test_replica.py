@@ -13,7 +13,7 @@ import os
 import time
 from datetime import timedelta
 
-import psycopg2
+import psycopg
 import pytest
 import time_machine
 from django.conf import settings as django_settings
@@ -143,7 +143,7 @@ def replica_unavailable():
     if "postgresql" not in primary["ENGINE"] or "postgresql" not in replica["ENGINE"]:
         return "the replica tests need PostgreSQL streaming replication"
     try:
-        connection = psycopg2.connect(
+        connection = psycopg.connect(
             host=replica["HOST"],
             port=replica["PORT"] or 5432,
             user=replica["USER"],
@@ -155,7 +155,7 @@ def replica_unavailable():
             cursor.execute("SELECT pg_is_in_recovery()")
             standby = cursor.fetchone()[0]
         connection.close()
-    except psycopg2.Error as error:
+    except psycopg.Error as error:
         return f"the replica at {replica['HOST']}:{replica['PORT']} does not answer: {error}"
     if not standby:
         return f"{replica['HOST']}:{replica['PORT']} is not a standby server"
