@@ -166,8 +166,9 @@ def _prepared_plans(database):
     sends one text, which psycopg prepares on its connection at its fifth run (Django
     turns this off for connection poolers, which this site does not use); PostgreSQL
     then runs it on a kept plan. At a million articles, planning an article page's
-    queries took several times as long as running them."""
-    if database["ENGINE"] == "django.db.backends.postgresql":
+    queries took several times as long as running them. DB_PREPARED_PLANS=0 turns it
+    off behind a pooler that cannot keep prepared statements (PgBouncer before 1.21)."""
+    if database["ENGINE"] == "django.db.backends.postgresql" and envbool("DB_PREPARED_PLANS", True):
         database.setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=5)
     return database
 

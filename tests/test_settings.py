@@ -75,6 +75,23 @@ def test_database_url_selects_postgresql():
     assert result.stdout.strip() == "('django.db.backends.postgresql', 'portal')"
 
 
+@pytest.mark.parametrize(
+    "switch, options",
+    [
+        ({}, "{'server_side_binding': True, 'prepare_threshold': 5}"),
+        ({"DB_PREPARED_PLANS": "0"}, "{}"),
+    ],
+)
+def test_postgresql_queries_are_prepared_unless_turned_off(switch, options):
+    result = settings_value(
+        "s.DATABASES['default'].get('OPTIONS', {})",
+        SECRET_KEY=GOOD_KEY,
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/portal",
+        **switch,
+    )
+    assert result.stdout.strip() == options, result.stderr
+
+
 def test_redis_url_selects_the_redis_cache():
     result = settings_value(
         "s.CACHES['default']['BACKEND']", SECRET_KEY=GOOD_KEY, REDIS_URL="redis://127.0.0.1:6379/1"
