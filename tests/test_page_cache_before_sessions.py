@@ -250,3 +250,17 @@ def test_a_registered_fragment_is_read_with_the_others_in_one_round_trip(
     fragment_reads = [keys for keys in reads if any("test-fragment:" in key for key in keys)]
     assert len(fragment_reads) == 1, reads
     assert f"test-fragment:en:g{caching.generation()}" in fragment_reads[0]
+
+
+@pytest.mark.urls(__name__)
+def test_a_copy_is_served_until_the_very_moment_its_page_changes(client, each_cache):
+    renders.clear()
+    start = timezone.now().replace(microsecond=0)
+    with time_machine.travel(start, tick=False):
+        client.get("/en/changes-later/")
+    with time_machine.travel(start + timedelta(seconds=29.5), tick=False):
+        client.get("/en/changes-later/")  # half a second left: the copy still answers
+    assert renders == ["/en/changes-later/"]
+    with time_machine.travel(start + timedelta(seconds=30), tick=False):
+        client.get("/en/changes-later/")  # the moment the page changes: rendered afresh
+    assert renders == ["/en/changes-later/", "/en/changes-later/"]
