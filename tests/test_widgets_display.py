@@ -360,3 +360,22 @@ def test_each_edition_keeps_its_own_cached_city_names():
     for code, name in (("ru", "Астана"), ("zh-hans", "阿斯塔纳"), ("ru", "Астана")):
         with translation.override(code):
             assert display.weather()[0]["name"] == name
+
+
+def test_the_rates_widget_reads_the_rows_of_the_two_newest_dates_only(monkeypatch):
+    """Rates are kept for years: the header compares two dates and must read no more."""
+    WidgetSettings.current()
+    for offset in range(30):
+        for code in ("USD", "EUR"):
+            make_rate(code, "447.9", TODAY - timedelta(days=offset))
+    real_from_db = Rate.from_db.__func__
+    rows_read = []
+
+    def counted(cls, *args, **kwargs):
+        rows_read.append(1)
+        return real_from_db(cls, *args, **kwargs)
+
+    monkeypatch.setattr(Rate, "from_db", classmethod(counted))
+    shown = display._build_rates()
+    assert [item["pair"] for item in shown["rates"]][:2] == ["usd/kzt", "eur/kzt"]
+    assert len(rows_read) == 4  # two currencies on two dates
