@@ -39,7 +39,8 @@ def _quietly(operation, default=None):
 # One page render reads the generation once and each cached fragment at most once:
 # {"generation": …, "values": {key: value}} while PublicPageCacheMixin renders a page,
 # so a page costs one cache round trip per fragment, not two per use of one, and one
-# for all the fragments registered with page_fragment.
+# for all the fragments registered with page_fragment. A generation of None (the cache
+# unreachable) holds for the whole render.
 _page_render = contextvars.ContextVar("page_render", default=None)
 
 
@@ -203,7 +204,15 @@ class PageCacheMiddleware:
             return self.get_response(request)
         request.get_host()  # a Host not in ALLOWED_HOSTS is refused here as on a miss
         key = page_key(request)
-        found = get_many([GENERATION_KEY, key])
+        found = _quietly(lambda: cache.get_many([GENERATION_KEY, key]))
+        if found is None:
+            # The cache is unreachable: the rest of this request stops asking it, rather
+            # than paying a failed call (a timeout, if Redis hangs) for each fragment.
+            unreachable = _page_render.set({"generation": None, "values": {}})
+            try:
+                return self.get_response(request)
+            finally:
+                _page_render.reset(unreachable)
         current = found.get(GENERATION_KEY)
         page = found.get(key)
         if _servable(page, current):
@@ -263,10 +272,13 @@ class PublicPageCacheMixin:
         # The generation the middleware read with its lookup, else one read; then every
         # fragment the page shows is read once for the whole render.
         current = getattr(request, "content_generation", None) or generation()
+        # With the cache unreachable (None) the render stops asking it: each fragment is
+        # computed, rather than each paying for another failed call.
         render = _page_render.set(
-            {"generation": current, "values": _fragments_of_page(current)}
-            if current is not None
-            else None
+            {
+                "generation": current,
+                "values": _fragments_of_page(current) if current is not None else {},
+            }
         )
         moments = _changes_at.set([])
         try:

@@ -73,3 +73,17 @@ def test_feeds_answer_conditional_requests_while_the_cache_is_down(client, close
     assert first.status_code == 200
     again = client.get("/en/rss/", HTTP_IF_NONE_MATCH=first["ETag"])
     assert again.status_code == 304
+
+
+def test_a_page_asks_an_unreachable_cache_once(client, closed_port, caplog):
+    """A hanging Redis costs its timeout on every call: once a page's lookup finds the
+    cache down, the rest of the request computes what it would have read there."""
+    article = make_article("Still served")
+    for url in ("/en/", article.get_absolute_url(), "/en/no-such-page/"):
+        caplog.clear()
+        with caplog.at_level(logging.WARNING, logger="core.cache"):
+            response = client.get(url)
+        assert response.status_code == (404 if "no-such" in url else 200)
+        failed_calls = [record for record in caplog.records if record.name == "core.cache"]
+        assert len(failed_calls) == 1, url
+    assert "Still served" in client.get(article.get_absolute_url()).content.decode()
