@@ -1,5 +1,8 @@
 """Per-module figures of the last `make mutate` run, read from mutmut's mutants/*.meta.
 
+Several mutants/ folders may be given (runs that shared the work, see
+docs/testing.md); a mutant's verdict is taken from the run that gave one.
+
 Survivors named in scripts/mutation_equivalent.txt (one mutant name a line, then
 `#` and why no behaviour can tell it apart) are counted as equivalent; every other
 survivor is listed below the table, as it still needs a test or a reason. The
@@ -22,14 +25,27 @@ def equivalent_names(path=EQUIVALENT):
     return {line.split("#")[0].strip() for line in lines} - {""}
 
 
-def main(root="mutants"):
+def verdicts(roots):
+    """{module path: {mutant: exit code}} over the runs under `roots` (each a mutants/
+    folder; runs that shared the work by name patterns): a verdict beats none."""
+    merged = {}
+    for root in roots:
+        for meta in Path(root).rglob("*.py.meta"):
+            module = merged.setdefault(str(meta.relative_to(root)).removesuffix(".meta"), {})
+            for name, code in json.loads(meta.read_text())["exit_code_by_key"].items():
+                if module.get(name) is None:
+                    module[name] = code
+    return merged
+
+
+def main(*roots):
     equivalent = equivalent_names()
     total = Counter()
     rows = []
     open_survivors = []
-    for meta in sorted(Path(root).rglob("*.py.meta")):
+    for module, codes in sorted(verdicts(roots or ["mutants"]).items()):
         counts = Counter()
-        for name, code in json.loads(meta.read_text())["exit_code_by_key"].items():
+        for name, code in codes.items():
             status = status_by_exit_code[code]
             if status == "survived" and name in equivalent:
                 status = "equivalent"
@@ -37,7 +53,7 @@ def main(root="mutants"):
                 open_survivors.append(name)
             counts[status] += 1
         total += counts
-        rows.append((str(meta.relative_to(root)).removesuffix(".meta"), counts))
+        rows.append((module, counts))
     rows.append(("total", total))
     print("| Module | Mutants | Killed | Survived | of which equivalent | Timeouts | Not checked |")
     print("| --- | --- | --- | --- | --- | --- | --- |")
