@@ -264,3 +264,14 @@ def test_a_copy_is_served_until_the_very_moment_its_page_changes(client, each_ca
     with time_machine.travel(start + timedelta(seconds=30), tick=False):
         client.get("/en/changes-later/")  # the moment the page changes: rendered afresh
     assert renders == ["/en/changes-later/", "/en/changes-later/"]
+
+
+@pytest.mark.urls(__name__)
+def test_a_page_with_one_second_left_is_kept_for_that_second(client, each_cache):
+    renders.clear()
+    start = timezone.now().replace(microsecond=0)
+    with time_machine.travel(start, tick=False):
+        assert client.get("/en/changes/")["Cache-Control"] == "public, max-age=1"
+    with time_machine.travel(start + timedelta(seconds=0.5), tick=False):
+        client.get("/en/changes/")
+    assert renders == ["/en/changes/"]
