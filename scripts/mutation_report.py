@@ -1,7 +1,7 @@
 """Per-module figures of the last `make mutate` run, read from mutmut's mutants/*.meta.
 
-Several mutants/ folders may be given (runs that shared the work, see
-docs/testing.md); a mutant's verdict is taken from the run that gave one.
+Several mutants/ folders may be given (runs over the same code that shared the work
+or reran survivors by name, see docs/testing.md); a kill in any of them counts.
 
 Survivors named in scripts/mutation_equivalent.txt (one mutant name a line, then
 `#` and why no behaviour can tell it apart) are counted as equivalent; every other
@@ -25,17 +25,26 @@ def equivalent_names(path=EQUIVALENT):
     return {line.split("#")[0].strip() for line in lines} - {""}
 
 
+# Which verdict stands when runs over the same code disagree: tests are only ever added,
+# so a mutant one run killed is killed, whatever an earlier run without that test said.
+RANK = {"killed": 3, "timeout": 2, "survived": 1}
+
+
 def verdicts(roots):
     """{module path: {mutant: exit code}} over the runs under `roots` (each a mutants/
-    folder; runs that shared the work by name patterns): a verdict beats none."""
+    folder: runs that shared the work by name patterns, or reran survivors by name)."""
     merged = {}
     for root in roots:
         for meta in Path(root).rglob("*.py.meta"):
             module = merged.setdefault(str(meta.relative_to(root)).removesuffix(".meta"), {})
             for name, code in json.loads(meta.read_text())["exit_code_by_key"].items():
-                if module.get(name) is None:
+                if name not in module or _rank(code) > _rank(module[name]):
                     module[name] = code
     return merged
+
+
+def _rank(code):
+    return -1 if code is None else RANK.get(status_by_exit_code[code], 0)
 
 
 def main(*roots):
