@@ -122,3 +122,18 @@ def test_replacing_a_body_image_empties_the_cache(client, pages):
     upload.image.save("c.png", png(size=(32, 24)))  # saves the row again
     _page, queries = queries_for(client, "/en/")
     assert queries > 0
+
+
+def test_deleting_a_body_image_takes_it_off_the_cached_article(client, category):
+    upload = BodyImage()
+    upload.image.save("b.png", png(), save=False)
+    upload.save()
+    figure = (
+        f'<figure data-body-image="{upload.pk}" data-alt="Wheat" data-caption="Harvest in '
+        'Kostanay" data-credit=""><img src="/media/whatever.jpg" alt="Wheat"></figure>'
+    )
+    article = make_article("With a picture", category=category, body_en=f"<p>Text.</p>{figure}")
+    url = article.get_absolute_url()
+    assert "Harvest in Kostanay" in warm(client, url)
+    upload.delete()
+    assert "Harvest in Kostanay" not in client.get(url).content.decode()
