@@ -10,7 +10,6 @@ from django.utils import timezone, translation
 from django.utils.feedgenerator import Enclosure
 from django.utils.html import escape
 from django.utils.translation import gettext, pgettext
-from modeltranslation.utils import get_translation_fields
 
 from core import cache, editions
 from core.site import absolute_url, as_site_request
@@ -68,8 +67,8 @@ class EditionFeed(Feed):
         items = list(
             self.articles(obj)
             .newest_first()
-            # The texts of every edition are most of a row's bytes; items show none.
-            .defer("admin_search", "body", *get_translation_fields("body"))
+            # Items show this edition's texts but its body.
+            .texts_of(body=False)
             .select_related("category")
             .prefetch_related("authors", "tags")[:FEED_LENGTH]
         )

@@ -420,24 +420,41 @@ class ArticleQuerySet(EditionQuerySet):
         """In `category` or below it; `descendant_ids`: its descendant_ids(), if known."""
         return self.filter(category_id__in=descendant_ids or category.descendant_ids())
 
-    def for_page(self):
+    def for_page(self, code=None):
         """What an article's own page shows of it: its category's path, tags and authors,
-        and what other apps add (add_to_article_page)."""
-        articles = self.select_related("category__parent__parent").prefetch_related(
-            "tags", "authors"
+        and what other apps add (add_to_article_page). Only edition `code`'s texts
+        (texts_of); the editions the article exists in come as flags instead."""
+        articles = (
+            self.select_related("category__parent__parent")
+            .prefetch_related("tags", "authors")
+            .with_edition_flags()
+            .texts_of(code)
         )
         for addition in _ARTICLE_PAGE_ADDITIONS:
             articles = addition(articles)
         return articles
 
-    def for_listing(self):
-        """What a list of headlines needs, in a fixed number of queries. Without the bodies
-        (every edition's, the bulk of a row) and the admin's search text, which lists never show."""
-        return (
-            self.select_related("category")
-            .defer("admin_search", *get_translation_fields("body"))
-            .newest_first()
-        )
+    def for_listing(self, code=None):
+        """What a list of headlines needs, in a fixed number of queries: edition `code`'s
+        texts but its body, which lists never show."""
+        return self.select_related("category").texts_of(code, body=False).newest_first()
+
+    def headlines(self, code=None):
+        """Only what a headline shows: its address, time and title in edition `code`."""
+        code = code or translation.get_language()
+        return self.only("slug", "published_at", build_localized_fieldname("title", code))
+
+    def texts_of(self, code=None, body=True):
+        """Without the columns a reader of edition `code` never needs (Article.texts_outside),
+        nor its body unless `body`: other editions' bodies are the bulk of a row, and
+        PostgreSQL decompresses every one it sends."""
+        code = code or translation.get_language()
+        unread = Article.texts_outside(code)
+        if not body:
+            unread.append(build_localized_fieldname("body", code))
+        # Django's own defer(): modeltranslation's would add the active edition's column
+        # to each untranslated name ("title" → "title_ru") and defer that too.
+        return models.QuerySet.defer(self, *unread)
 
     def popular(self, code=None, days=None, now=None):
         """Most read over the last `days` days in the edition, most read first."""
@@ -682,6 +699,18 @@ class Article(FoldedSearch, EditionContent):
     def get_absolute_url(self):
         return cached_reverse("news:article", pk=self.pk, slug=self.slug)
 
+    @classmethod
+    def texts_outside(cls, code):
+        """The columns a reader of edition `code` never needs: the other editions' texts,
+        the untranslated originals behind modeltranslation's fields, the admin's search
+        text."""
+        from modeltranslation.translator import translator
+
+        names = translator.get_options_for_model(cls).all_fields
+        own = {build_localized_fieldname(name, code) for name in names}
+        others = [field for field in get_translation_fields(*names) if field not in own]
+        return ["admin_search", *sorted(names), *others]
+
     @property
     def is_public(self):
         return self.status == self.Status.PUBLISHED and self.published_at <= timezone.now()
@@ -730,8 +759,8 @@ class Article(FoldedSearch, EditionContent):
             .exclude(pk=self.pk)
             .annotate(chosen=Exists(chosen.filter(to_article=OuterRef("pk"))))
             .order_by("-chosen", "-published_at", "-pk")
-            # What a headline shows; reading every edition's body costs more than the query.
-            .only("slug", "published_at", build_localized_fieldname("title", code))[:limit]
+            # Reading every edition's body would cost more than the query.
+            .headlines(code)[:limit]
         )
 
 

@@ -152,3 +152,24 @@ def test_on_postgresql_a_page_asked_again_runs_its_queries_on_kept_plans(client,
         cursor.execute("SELECT statement FROM pg_prepared_statements")
         prepared = [statement for (statement,) in cursor.fetchall()]
     assert any('FROM "news_article"' in text and "$1" in text for text in prepared), prepared
+
+
+@pytest.mark.parametrize("page", ["article", "home", "category", "tag", "author", "feed"])
+def test_a_page_reads_no_other_editions_texts(client, page):
+    """Another edition's title or body is never shown, and seven bodies are most of an
+    article's row: a page of the English edition reads the English texts only, and its
+    edition switcher still knows that the article exists in Russian."""
+    article = fill(50)
+    article.title_ru, article.body_ru = "Избранное", "<p>Текст</p>"
+    article.save()
+    url = {**urls(article), "feed": "/en/rss/"}[page]
+    client.get(url)
+    bump_generation()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    read = " ".join(query["sql"] for query in queries if 'FROM "news_article"' in query["sql"])
+    assert '"news_article"."title_en"' in read
+    for column in ("title_ru", "body_ru", "lead_ru", "title", "body", "admin_search"):
+        assert f'"news_article"."{column}",' not in read
+    if page == "article":
+        assert 'hreflang="ru"' in response.content.decode()

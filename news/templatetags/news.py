@@ -100,7 +100,7 @@ def popular_articles(limit=POPULAR_LIMIT, exclude=None):
     code = translation.get_language()
     articles = cached(
         popular_key(code, limit),
-        lambda: list(Article.objects.for_readers(code).popular(code)[: limit + 1]),
+        lambda: list(Article.objects.for_readers(code).popular(code).headlines(code)[: limit + 1]),
         POPULAR_CACHE_SECONDS,
     )
     if exclude is not None:
