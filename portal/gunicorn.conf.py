@@ -10,5 +10,13 @@ graceful_timeout = 20
 keepalive = 5
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 5000))
 max_requests_jitter = 500
+# The master loads the project once (and warms it, portal/wsgi.py) and forks each worker
+# from it: recycling a worker after max_requests then costs a fork, not a second of
+# CPU importing Django while requests queue. A deploy restarts gunicorn (a HUP would
+# keep the old code). GUNICORN_PRELOAD=0 loads the project in each worker instead.
+_preload = os.environ.get("GUNICORN_PRELOAD", "1")
+if _preload not in ("0", "1"):
+    raise SystemExit(f"GUNICORN_PRELOAD must be 0 or 1, not {_preload!r}.")
+preload_app = _preload == "1"
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

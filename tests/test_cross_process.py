@@ -13,6 +13,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -66,7 +67,7 @@ class Site:
             timeout=120,
         )
 
-    def start(self):
+    def start(self, *options):
         self.manage("migrate", "--noinput")
         self.manage("shell", "-c", SETUP)
         self.server = subprocess.Popen(
@@ -74,6 +75,7 @@ class Site:
                 str(BIN / "gunicorn"),
                 "--config",
                 "portal/gunicorn.conf.py",
+                *options,
                 "--workers",
                 str(WORKERS),
                 "--bind",
@@ -195,3 +197,31 @@ def test_a_fetch_and_an_admin_save_show_on_every_worker(site):
         for html in pages:
             assert "+7 717 200 00 00" in html
             assert "+7 701 759 90 19" not in html
+
+
+@pytest.mark.django_db
+def test_workers_recycled_from_the_loaded_master_serve_the_same_pages(tmp_path):
+    """gunicorn forks each worker from a master that loaded the project once
+    (preload_app): workers recycled every few requests must not share the master's
+    database or cache connections, and serve every page whole."""
+    require_redis()
+    site = Site(tmp_path, REDIS_TEST_URL)
+    try:
+        site.start("--max-requests", "3", "--max-requests-jitter", "0")
+        pids = set()
+        for path in ["/en/", "/en/search/?q=cross", "/en/no-such-page/"] * 8:
+            seen = len(site.log_lines())
+            try:
+                with urllib.request.urlopen(site.base + path, timeout=10) as response:
+                    status, html = response.status, response.read().decode()
+            except urllib.error.HTTPError as error:
+                status, html = error.code, error.read().decode()
+            assert status == (404 if "no-such" in path else 200), (path, status)
+            assert "Kazinform" in html and "</html>" in html
+            deadline = time.monotonic() + 5
+            while len(site.log_lines()) <= seen and time.monotonic() < deadline:
+                time.sleep(0.01)
+            pids.add(site.log_lines()[seen].split()[0])
+        assert len(pids) > WORKERS + 2  # workers were recycled along the way
+    finally:
+        site.stop()
