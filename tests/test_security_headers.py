@@ -142,3 +142,20 @@ def test_cookies_are_secure_and_hidden_from_scripts(client, production):
     language = client.post("/i18n/setlang/", {"language": "ru", "next": "/ru/"}, secure=True)
     assert language.cookies["django_language"]["secure"]
     assert language.cookies["django_language"]["httponly"]
+
+
+@pytest.mark.django_db
+def test_a_page_from_the_cache_carries_the_policy_of_the_settings_in_force(client, settings):
+    """The reader pages' header is built once, not per response: a copy served from the
+    page cache carries the same policy as the rendered page, and a change of the
+    settings is in the next header."""
+    url = make_article().get_absolute_url()
+    rendered = client.get(url)
+    cached = client.get(url)
+    assert not hasattr(cached, "templates") or not cached.templates  # served from the cache
+    assert cached["Content-Security-Policy"] == rendered["Content-Security-Policy"]
+    assert policy(cached)["img-src"] == ["'self'", "data:"]
+
+    directives = {**settings.CONTENT_SECURITY_POLICY["DIRECTIVES"], "img-src": ["'self'"]}
+    settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": directives}
+    assert policy(client.get(url))["img-src"] == ["'self'"]
