@@ -141,19 +141,23 @@ class SubjectListView(PublicPageCacheMixin, ArticleListView):
         if not hasattr(self, "_subject_page"):
             slug = self.kwargs["slug"]
 
+            model = self.subject_model._meta.model_name
+            code = translation.get_language()
+
             def find():
                 subject = (
-                    self.subject_model.objects.for_readers()
+                    self.subject_model.objects.in_edition(code)
                     .with_edition_flags()
                     .filter(slug=slug)
                     .first()
                 )
-                if subject is None:
+                # Whether readers can reach it (for_readers()) is read from its flag: as a
+                # filter, PostgreSQL joins the test over every readable article (0.6–2 s
+                # for an author at a million articles); as a flag, it probes this one.
+                if subject is None or code not in subject.editions():
                     raise Http404  # before anything is stored: junk addresses fill no cache
                 return {"subject": subject, **self.subject_context(subject)}
 
-            model = self.subject_model._meta.model_name
-            code = translation.get_language()
             self._subject_page = until_published(f"subject:{model}:{code}:{slug}", find)
         return self._subject_page
 

@@ -52,6 +52,7 @@ ALLOWED_SKIPS = (
     "word forms and ranking are PostgreSQL's",
     "GIN indexes are PostgreSQL's",
     "prepared statements are PostgreSQL's",
+    "JIT compilation is PostgreSQL's",
 )
 _unexpected_skips = []
 

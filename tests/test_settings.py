@@ -78,8 +78,8 @@ def test_database_url_selects_postgresql():
 @pytest.mark.parametrize(
     "switch, options",
     [
-        ({}, "{'server_side_binding': True, 'prepare_threshold': 5}"),
-        ({"DB_PREPARED_PLANS": "0"}, "{}"),
+        ({}, "{'options': '-c jit=off', 'server_side_binding': True, 'prepare_threshold': 5}"),
+        ({"DB_PREPARED_PLANS": "0"}, "{'options': '-c jit=off'}"),
     ],
 )
 def test_postgresql_queries_are_prepared_unless_turned_off(switch, options):
