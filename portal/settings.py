@@ -161,7 +161,7 @@ TEMPLATES = [
 ]
 
 
-def _prepared_plans(database):
+def _postgresql_options(database):
     """PostgreSQL: values bound by the server, so that every run of one kind of query
     sends one text, which psycopg prepares on its connection at its fifth run (Django
     turns this off for connection poolers, which this site does not use); PostgreSQL
@@ -182,7 +182,7 @@ def _prepared_plans(database):
 
 
 DATABASES = {
-    "default": _prepared_plans(
+    "default": _postgresql_options(
         dj_database_url.parse(
             os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
             conn_max_age=envint("DB_CONN_MAX_AGE", 60),
@@ -194,7 +194,7 @@ DATABASES = {
 if os.environ.get("DATABASE_REPLICA_URL"):
     # Reader pages read from a streaming replica; writes, the admin, sign-in and
     # sessions use the primary, and so does a client for a while after it wrote.
-    DATABASES["replica"] = _prepared_plans(
+    DATABASES["replica"] = _postgresql_options(
         dj_database_url.parse(
             os.environ["DATABASE_REPLICA_URL"],
             conn_max_age=envint("DB_CONN_MAX_AGE", 60),
