@@ -95,20 +95,18 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
 
     @staticmethod
     def _takes_the_settings_policy(request, response):
-        match = getattr(request, "resolver_match", None)
         return not (
             settings.DEBUG
             or getattr(settings, "CONTENT_SECURITY_POLICY_REPORT_ONLY", None)
             or settings.CONTENT_SECURITY_POLICY.get("EXCLUDE_URL_PREFIXES")
             or isinstance(getattr(request, "_csp_nonce", None), str)
             or any(hasattr(response, name) for name in _PER_RESPONSE_POLICY)
-            or (match is not None and "admin" in match.namespaces)
+            or _in_admin(request)
         )
 
     def get_policy_parts(self, request, response, report_only=False):
         parts = super().get_policy_parts(request, response, report_only)
-        match = getattr(request, "resolver_match", None)
-        if not report_only and match is not None and "admin" in match.namespaces:
+        if not report_only and _in_admin(request):
             update = dict(parts.update or {})
             update["script-src"] = [
                 *update.get("script-src", []),
@@ -117,6 +115,11 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
             update["style-src"] = [*update.get("style-src", []), *trusted_inline_style_hashes()]
             parts.update = update
         return parts
+
+
+def _in_admin(request):
+    match = getattr(request, "resolver_match", None)
+    return match is not None and "admin" in match.namespaces
 
 
 # What django-csp's decorators set on a response to change its policy.

@@ -8,6 +8,7 @@ tag or author when it has a name there.
 """
 
 import datetime
+import functools
 from collections import namedtuple
 from datetime import timedelta
 
@@ -451,7 +452,7 @@ class ArticleQuerySet(EditionQuerySet):
         code = code or translation.get_language()
         unread = Article.texts_outside(code)
         if not body:
-            unread.append(build_localized_fieldname("body", code))
+            unread += (build_localized_fieldname("body", code),)
         # Django's own defer(): modeltranslation's would add the active edition's column
         # to each untranslated name ("title" → "title_ru") and defer that too.
         return models.QuerySet.defer(self, *unread)
@@ -700,16 +701,17 @@ class Article(FoldedSearch, EditionContent):
         return cached_reverse("news:article", pk=self.pk, slug=self.slug)
 
     @classmethod
+    @functools.cache
     def texts_outside(cls, code):
         """The columns a reader of edition `code` never needs: the other editions' texts,
         the untranslated originals behind modeltranslation's fields, the admin's search
-        text."""
+        text. The same for every request in the edition: worked out once."""
         from modeltranslation.translator import translator
 
         names = translator.get_options_for_model(cls).all_fields
         own = {build_localized_fieldname(name, code) for name in names}
         others = [field for field in get_translation_fields(*names) if field not in own]
-        return ["admin_search", *sorted(names), *others]
+        return ("admin_search", *sorted(names), *others)
 
     @property
     def is_public(self):
