@@ -87,51 +87,75 @@ def browser():
 @pytest.fixture
 def site(live_server, transactional_db):
     """The live server's base URL; the data builders write to the database it reads."""
-    serial = one_request_at_a_time_on_in_memory_sqlite(live_server)
+    gate = gate_of(live_server)
+    gate.open(one_at_a_time=connection.vendor == "sqlite" and connection.is_in_memory_db())
     yield live_server.url
-    if serial is not None:
-        # Pages are closed by now, but a heartbeat or autosave they sent may still be
-        # running or queued: it must not write while the test's database is emptied.
-        serial.close()
+    # Pages are closed by now, but a heartbeat, autosave or view count they sent may
+    # still be running or queued: it must not write while the test's tables are emptied
+    # (on PostgreSQL its row lock and the TRUNCATE's table lock deadlock).
+    gate.close()
 
 
-class SerialApp:
-    """A WSGI app that handles one request at a time, and none once the test is over."""
+class GatedApp:
+    """A WSGI app that answers no request once the test is over, and whose close waits
+    for the requests in progress.
+
+    One at a time on in-memory SQLite: there the live server's threads share the test's
+    one connection, so two pages' requests at once (two editors' heartbeats and
+    autosaves) can meet inside one transaction ("cannot start a transaction within a
+    transaction"). Production never shares a connection between threads."""
 
     def __init__(self, app):
         self.app = app
-        self.lock = threading.Lock()
-        self.closed = False
+        self.state = threading.Condition()
+        self.in_progress = 0
+        self.closed = True
+        self.one_at_a_time = False
+        self.turn = threading.Lock()
 
     def __call__(self, environ, start_response):
-        with self.lock:
+        with self.state:
             if self.closed:
                 start_response("503 Service Unavailable", [("Content-Type", "text/plain")])
                 return [b"The test is over.\n"]
-            return self.app(environ, start_response)
+            self.in_progress += 1
+        try:
+            if self.one_at_a_time:
+                with self.turn:
+                    return self.whole_response(environ, start_response)
+            return self.whole_response(environ, start_response)
+        finally:
+            with self.state:
+                self.in_progress -= 1
+                self.state.notify_all()
 
-    def open(self):
-        with self.lock:
+    def whole_response(self, environ, start_response):
+        # Read and closed inside the gate: closing a response ends the request
+        # (request_finished closes its database connection), which must not happen
+        # once the test's database is gone.
+        response = self.app(environ, start_response)
+        try:
+            return [b"".join(response)]
+        finally:
+            if hasattr(response, "close"):
+                response.close()
+
+    def open(self, one_at_a_time):
+        with self.state:
             self.closed = False
+            self.one_at_a_time = one_at_a_time
 
     def close(self):
-        with self.lock:  # waits for the request in progress
+        with self.state:
             self.closed = True
+            self.state.wait_for(lambda: self.in_progress == 0)
 
 
-def one_request_at_a_time_on_in_memory_sqlite(live_server):
-    """On SQLite the live server's threads share the test's one in-memory connection, so
-    two pages' requests at once (two editors' heartbeats and autosaves) can meet inside
-    one transaction ("cannot start a transaction within a transaction"). Production
-    never shares a connection between threads; here requests take turns."""
-    if connection.vendor != "sqlite" or not connection.is_in_memory_db():
-        return None
+def gate_of(live_server):
     httpd = live_server.thread.httpd
-    if not isinstance(httpd.get_app(), SerialApp):
-        httpd.set_app(SerialApp(httpd.get_app()))
-    serial = httpd.get_app()
-    serial.open()
-    return serial
+    if not isinstance(httpd.get_app(), GatedApp):
+        httpd.set_app(GatedApp(httpd.get_app()))
+    return httpd.get_app()
 
 
 @pytest.fixture(autouse=True)
