@@ -4,6 +4,7 @@ Everything that needs to know about editions (settings, the switcher, hreflang
 links, search configurations) reads this table, so adding an edition is one line.
 """
 
+import functools
 from dataclasses import dataclass
 
 
@@ -32,6 +33,18 @@ EDITIONS = (
 BY_CODE = {edition.code: edition for edition in EDITIONS}
 CODES = tuple(BY_CODE)
 DEFAULT = "en"
+
+
+def bit(code):
+    """The edition's bit in a set of editions kept as an integer (news.models.edition_bits):
+    its place in CODES, so that adding an edition at the end keeps the others' bits."""
+    return 1 << CODES.index(code)
+
+
+@functools.cache
+def codes_in(bits):
+    """The codes of the editions whose bits are set in `bits`, in CODES' order."""
+    return tuple(code for code in CODES if bits & bit(code))
 
 
 def get(code):

@@ -208,6 +208,9 @@ if os.environ.get("DATABASE_REPLICA_URL"):
     DATABASE_ROUTERS = ["core.db_router.ReplicaRouter"]
     READ_YOUR_WRITES_SECONDS = envint("READ_YOUR_WRITES_SECONDS", 120)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# An index's included columns (news.Article's covering index) are PostgreSQL's, where a
+# million articles need them; SQLite builds the same index without them, as it should.
+SILENCED_SYSTEM_CHECKS = ["models.W040"]
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:

@@ -51,6 +51,7 @@ ALLOWED_SKIPS = (
     "SQLite serialises writers",
     "word forms and ranking are PostgreSQL's",
     "GIN indexes are PostgreSQL's",
+    "index-only scans are PostgreSQL's",
     "prepared statements are PostgreSQL's",
     "JIT compilation is PostgreSQL's",
 )

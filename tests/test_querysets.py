@@ -6,6 +6,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from core import editions
 from news.models import Article, DailyViews
 from tests.builders import make_article, make_tag
 
@@ -31,6 +32,26 @@ def test_article_belongs_only_to_editions_with_title_and_body():
     assert article in Article.objects.in_edition("ru")
     assert article not in Article.objects.in_edition("kk")
     assert article not in Article.objects.in_edition("zh-hans")
+
+
+def stored_editions(article):
+    bits = Article.objects.values_list("stored_edition_bits", flat=True).get(pk=article.pk)
+    return list(editions.codes_in(bits))
+
+
+def test_the_database_keeps_each_articles_editions_as_its_texts_change():
+    """The stored set of editions (what the sitemaps count by) is the database's own
+    work: it follows a save, an update of the texts that saves nothing, and a removal."""
+    article = make_article(codes=("en", "ru"), title_kk="Тақырып")  # a title but no body in kk
+    assert stored_editions(article) == article.editions() == ["en", "ru"]
+    article.body_kk = "<p>Мәтін</p>"
+    article.save()
+    assert stored_editions(article) == ["en", "ru", "kk"]
+    Article.objects.filter(pk=article.pk).update(title_ru="", title_kk_arab="ت", body_kk_arab="م")
+    assert stored_editions(article) == ["en", "kk", "kk-arab"]
+    for code in editions.CODES:
+        by_bits = Article.objects.in_edition_by_bits(code)
+        assert list(by_bits) == list(Article.objects.in_edition(code)), code
 
 
 def test_edition_membership_never_falls_back_to_another_language():
