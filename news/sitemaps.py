@@ -8,7 +8,6 @@ paginated by the database, and the hreflang alternates of an item name exactly
 the editions that have it (`EditionContent.editions()`, from annotated flags).
 """
 
-import hashlib
 import html
 import math
 import re
@@ -26,9 +25,7 @@ from django.db.models import (
     OuterRef,
     QuerySet,
     Subquery,
-    Window,
 )
-from django.db.models.functions import Mod, RowNumber
 from django.http import Http404, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -37,9 +34,9 @@ from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.translation import pgettext
 from modeltranslation.utils import build_localized_fieldname
 
-from core import cache, editions
+from core import editions
 from core.site import absolute_url, as_site_request
-from news.discovery import KEEP_SECONDS, cacheable, freshness, hreflang_alternates, w3c
+from news.discovery import cacheable, freshness, hreflang_alternates, w3c
 from news.models import Article, Author, Category, Tag, _flag
 
 NEWS_DAYS = 2
@@ -47,6 +44,8 @@ NEWS_DAYS = 2
 ROBOTS = "noindex, noodp, noarchive"
 # Google reads at most 1,000 URLs from one news sitemap.
 NEWS_LIMIT = 1000
+# Ids are bigints: no page of ids lies beyond.
+MAX_ID = 2**63 - 1
 
 
 class EditionSitemap(Sitemap):
@@ -91,9 +90,12 @@ class ReadableSitemap(EditionSitemap):
     """The rows of `model` that readers of the edition can open (its queryset's
     for_readers()), each with its last update: articles here, galleries in multimedia.
 
-    A million articles make pages of 50,000 rows: a page is a range of ids whose
-    first ids are found once per content change (`starts()`), read as bare values
-    and written out as text, never as model instances and a template."""
+    A million articles make sitemaps of 50,000 URLs at most: page n holds the readable
+    rows whose ids run from (n - 1) × 50,000, so a page is found by the primary key and
+    keeps its rows as others are published or taken down, and its lastmod is its own
+    rows' newest update (crawlers fetch again only the pages that changed). The rows
+    are read as bare values and written out as text, never as model instances and a
+    template."""
 
     model = None
     url_name = None
@@ -116,57 +118,44 @@ class ReadableSitemap(EditionSitemap):
 
     @classmethod
     def census(cls):
-        """{code: (readable rows, newest update)} for every edition: one query, whose rows
-        are the sets of editions published rows are in (at most 2⁷); for articles, read
-        from the index that carries each row's editions and update."""
-        groups = list(
+        """{code: {page: newest update}} of every edition's pages that hold a readable row:
+        one query, whose rows are the pages and the sets of editions published rows are in;
+        for articles, read from the index that carries each row's editions and update."""
+        groups = (
             cls.model.objects.published()
-            .annotate(in_editions=cls.model.edition_bits())
-            .values("in_editions")
-            .annotate(rows=Count("*"), latest=Max("updated_at"))
+            .annotate(in_editions=cls.model.edition_bits(), page=F("pk") / cls.limit + 1)
+            .values("in_editions", "page")
+            .annotate(latest=Max("updated_at"))
             .order_by()
         )
-        census = {}
-        for code in editions.CODES:
-            there = [group for group in groups if group["in_editions"] & editions.bit(code)]
-            census[code] = (
-                sum(group["rows"] for group in there),
-                max((group["latest"] for group in there), default=None),
-            )
+        census = {code: {} for code in editions.CODES}
+        for group in groups:
+            for code in editions.codes_in(group["in_editions"]):
+                pages, page = census[code], group["page"]
+                pages[page] = max(pages.get(page, group["latest"]), group["latest"])
         return census
 
     def readable(self):
         return self.model.objects.published().in_edition_by_bits(self.code)
 
-    def starts(self):
-        """The first id of each page, in id order (no page when nothing is readable)."""
-        numbered = (
-            self.readable()
-            .annotate(row=Window(RowNumber(), order_by=F("pk").asc()))
-            .annotate(offset=Mod(F("row") - 1, self.limit))
-            .filter(offset=0)
-            .order_by()
-            .values_list("pk", flat=True)
-        )
-        return sorted(numbered)
-
-    def page_rows(self, page, marks):
-        """(*url_fields, updated_at, edition bits) of the rows on page `page`."""
-        key = repr((self.model._meta.label_lower, self.code, self.limit, marks))
-        starts = cache.cached(
-            "sitemap-starts:" + hashlib.sha256(key.encode()).hexdigest(), self.starts, KEEP_SECONDS
-        )
-        if page < 1 or page > max(1, len(starts)):
+    def page_rows(self, page):
+        """(*url_fields, updated_at, edition bits) of the rows on page `page`: those with
+        ids from (page - 1) × limit, so no page holds more than `limit` rows and a row
+        stays on its page whatever is published or taken down before it."""
+        if not 1 <= page <= MAX_ID // self.limit:
             raise Http404("No such page.")
-        if not starts:
-            return []
-        rows = self.readable().filter(pk__gte=starts[page - 1])
-        if page < len(starts):
-            rows = rows.filter(pk__lt=starts[page])
-        rows = rows.annotate(in_editions=self.model.edition_bits()).order_by("pk")
+        rows = (
+            self.readable()
+            .filter(pk__gte=(page - 1) * self.limit, pk__lt=page * self.limit)
+            .annotate(in_editions=self.model.edition_bits())
+            .order_by("pk")
+        )
         # Django's own values_list(): modeltranslation's builds a dict for every row.
         plain = QuerySet(model=self.model, query=rows.query)
-        return list(plain.values_list(*self.url_fields, "updated_at", "in_editions")[: self.limit])
+        found = list(plain.values_list(*self.url_fields, "updated_at", "in_editions"))
+        if not found and page > 1:  # the first page answers even while nothing is published
+            raise Http404("No such page.")
+        return found
 
     def url_format(self, code):
         """The escaped absolute URL of the edition's page, with {0}, {1}... for url_fields."""
@@ -179,14 +168,14 @@ class ReadableSitemap(EditionSitemap):
             pattern = pattern.replace(PLACEHOLDER[name], f"{{{number}}}")
         return pattern
 
-    def render(self, page, marks):
+    def render(self, page):
         """The page's <urlset>, as the template sitemaps/sitemap.xml writes it (escaped
         the same way) but in a fraction of the time: 50,000 rows make 250,000 lines."""
         formats = {code: self.url_format(code) for code in editions.CODES}
         zone = timezone.get_current_timezone()
         templates = {}
         parts = [SITEMAP_HEAD]
-        for *arguments, updated, bits in self.page_rows(page, marks):
+        for *arguments, updated, bits in self.page_rows(page):
             key = (bits, updated is not None)
             if key not in templates:
                 templates[key] = self.url_template(formats, *key)
@@ -270,8 +259,9 @@ class SubjectSitemap(EditionSitemap):
 
     @classmethod
     def census(cls):
-        """{code: (subjects named, get_latest_lastmod())} for every edition: two queries,
-        the dates read from the top of the articles' index on updated_at."""
+        """{code: {page: get_latest_lastmod()}} for every edition that names subjects (pages
+        of `limit`, in id order by the paginator): two queries, the dates read from the
+        top of the articles' index on updated_at."""
         counts = cls.model.objects.aggregate(
             **{code: Count("pk", filter=cls.model.public_in(code)) for code in editions.CODES}
         )
@@ -286,7 +276,10 @@ class SubjectSitemap(EditionSitemap):
         }
         # Any one row carries the uncorrelated subqueries; with no subjects, no section.
         latest = cls.model.objects.annotate(**newest).values(*newest).first() or {}
-        return {code: (counts[code], latest.get(code)) for code in editions.CODES}
+        return {
+            code: dict.fromkeys(range(1, math.ceil(counts[code] / cls.limit) + 1), latest.get(code))
+            for code in editions.CODES
+        }
 
 
 class CategorySitemap(SubjectSitemap):
@@ -383,7 +376,7 @@ def non_empty(sections):
 
 
 def census(sections):
-    """{name: (pages, newest update)} of the sections that have pages, so the index never
+    """{name: {page: newest update}} of the sections that have pages, so the index never
     leads to an empty <urlset>: a query or two per kind of page, whatever the editions."""
     kinds = {}
     for name, (code, make) in sections.items():
@@ -392,9 +385,8 @@ def census(sections):
     for kind, names in kinds.items():
         per_edition = kind.census()
         for name, code in names:
-            count, latest = per_edition[code]
-            if count:
-                live[name] = (math.ceil(count / kind.limit), latest)
+            if pages := per_edition[code]:
+                live[name] = pages
     return live
 
 
@@ -421,9 +413,9 @@ def page_number(request):
 @cacheable(marks)
 def index(request):
     sitemaps = []
-    for name, (pages, latest) in census(SECTIONS).items():
+    for name, pages in census(SECTIONS).items():
         location = absolute_url(reverse("sitemap-section", kwargs={"section": name}))
-        for page in range(1, pages + 1):
+        for page, latest in sorted(pages.items()):
             suffix = f"?p={page}" if page > 1 else ""
             sitemaps.append({"location": location + suffix, "last_mod": latest})
     response = TemplateResponse(
@@ -440,7 +432,7 @@ def section(request, section):
     code, make = SECTIONS[section]
     sitemap = make()
     if isinstance(sitemap, ReadableSitemap):
-        content = sitemap.render(page_number(request), marks(request))
+        content = sitemap.render(page_number(request))
         return HttpResponse(
             content, content_type="application/xml", headers={"X-Robots-Tag": ROBOTS}
         )

@@ -160,12 +160,10 @@ def test_sitemap_pages_hold_at_most_50000_urls(client, monkeypatch):
         make_article()
     index = xml(client, "/sitemap.xml", INDEX)
     pages = [path(loc) for loc in locs(index) if "articles-en" in loc]
-    assert pages == [
-        "/sitemap-articles-en.xml",
-        "/sitemap-articles-en.xml?p=2",
-        "/sitemap-articles-en.xml?p=3",
-    ]
-    seen = [loc for page in pages for loc in locs(xml(client, page, URLSET))]
+    assert len(pages) >= 3
+    on_pages = [locs(xml(client, page, URLSET)) for page in pages]
+    assert all(1 <= len(on_page) <= 2 for on_page in on_pages)
+    seen = [loc for on_page in on_pages for loc in on_page]
     assert len(seen) == len(set(seen)) == 5
 
 
