@@ -101,21 +101,6 @@ class ReadableSitemap(EditionSitemap):
     url_name = None
     url_fields = ("slug",)  # the URL's arguments: the model's fields of the same names
 
-    def items(self):
-        return (
-            self.model.objects.for_readers(self.code)
-            .only("pk", "slug", "updated_at")
-            .with_edition_flags()
-            .order_by("pk")
-        )
-
-    def lastmod(self, item):
-        return item.updated_at
-
-    def get_latest_lastmod(self):
-        readable = self.model.objects.for_readers(self.code)
-        return readable.aggregate(latest=Max("updated_at"))["latest"]
-
     @classmethod
     def census(cls):
         """{code: {page: newest update}} of every edition's pages that hold a readable row:
