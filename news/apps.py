@@ -54,6 +54,10 @@ class NewsConfig(AppConfig):
                 signal.connect(
                     subjects_changed, sender=model, dispatch_uid=f"news.discovery.{model.__name__}"
                 )
+        # The sitemap index's census, kept page by page as articles change.
+        from news import sitemaps
+
+        sitemaps.connect()
         # Case-insensitive search in every script on SQLite (see news.search).
         connection_created.connect(register_sqlite_functions, dispatch_uid="news.search_fold")
         register_select2_languages()

@@ -20,7 +20,6 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.core.paginator import Paginator
 from django.db.models import (
     Count,
-    F,
     Max,
     OuterRef,
     QuerySet,
@@ -38,6 +37,7 @@ from core import editions
 from core.site import absolute_url, as_site_request
 from news.discovery import cacheable, freshness, hreflang_alternates, w3c
 from news.models import Article, Author, Category, Tag, _flag
+from news.sitemap_census import KeptCensus
 
 NEWS_DAYS = 2
 # What Django's sitemap views say, so that search engines do not list the sitemaps themselves.
@@ -103,21 +103,14 @@ class ReadableSitemap(EditionSitemap):
 
     @classmethod
     def census(cls):
-        """{code: {page: newest update}} of every edition's pages that hold a readable row:
-        one query, whose rows are the pages and the sets of editions published rows are in;
-        for articles, read from the index that carries each row's editions and update."""
-        groups = (
-            cls.model.objects.published()
-            .annotate(in_editions=cls.model.edition_bits(), page=F("pk") / cls.limit + 1)
-            .values("in_editions", "page")
-            .annotate(latest=Max("updated_at"))
-            .order_by()
-        )
+        """{code: {page: newest update}} of every edition's pages that hold a readable row,
+        from the census kept as rows change (news.sitemap_census)."""
         census = {code: {} for code in editions.CODES}
-        for group in groups:
-            for code in editions.codes_in(group["in_editions"]):
-                pages, page = census[code], group["page"]
-                pages[page] = max(pages.get(page, group["latest"]), group["latest"])
+        for page, groups in KeptCensus(cls).current().items():
+            for in_editions, latest in groups.items():
+                for code in editions.codes_in(in_editions):
+                    pages = census[code]
+                    pages[page] = max(pages.get(page, latest), latest)
         return census
 
     def readable(self):
@@ -348,6 +341,13 @@ def add_kind(kind, sitemap):
     this module needs to know nothing of that app (galleries: multimedia.sitemaps)."""
     for code in editions.CODES:
         SECTIONS[f"{kind}-{code}"] = (code, partial(sitemap, code))
+    if issubclass(sitemap, ReadableSitemap):
+        KeptCensus(sitemap).connect()
+
+
+def connect():
+    """Keep the census of the articles' pages as they change (news.sitemap_census)."""
+    KeptCensus(ArticleSitemap).connect()
 
 
 def non_empty(sections):
