@@ -5,6 +5,7 @@ article shows yet) says which changes reach them with `change_reaches_readers(cr
 a change to any other row of the watched apps does.
 """
 
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from core.cache import bump_generation
@@ -19,6 +20,9 @@ def content_changed(sender, instance, created=False, **kwargs):
         reaches_readers = getattr(instance, "change_reaches_readers", None)
         if reaches_readers is None or reaches_readers(created):
             bump_generation()
+            # And again once committed: a reader who rendered a page between the save and
+            # the commit cached the old rows under the generation the save started.
+            transaction.on_commit(bump_generation, using=instance._state.db)
 
 
 def connect():

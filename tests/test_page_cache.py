@@ -49,6 +49,23 @@ def test_an_edit_shows_on_the_next_request(client, each_cache):
     assert "After the edit" in client.get(article.get_absolute_url()).content.decode()
 
 
+def test_a_page_cached_while_an_edit_was_being_committed_is_not_served_after_it(
+    client, django_capture_on_commit_callbacks
+):
+    article = make_article(title_en="Before the edit")
+    url = article.get_absolute_url()
+    with django_capture_on_commit_callbacks(execute=True):
+        article.title_en = "After the edit"
+        article.save()
+        # Until the commit, other connections read the old row: a reader's request then
+        # caches the old page under the generation the save started.
+        Article.objects.filter(pk=article.pk).update(title_en="Before the edit")
+        assert "Before the edit" in client.get(url).content.decode()
+        Article.objects.filter(pk=article.pk).update(title_en="After the edit")
+    page = client.get(url).content.decode()
+    assert "After the edit" in page and "Before the edit" not in page
+
+
 def test_unpublishing_removes_the_article_from_cached_listings(client, each_cache):
     category = make_category("news")
     article = make_article("Vanishing", category=category)
