@@ -6,6 +6,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.utils import translation
 
+from core.cache import local_copies
 from tests.caching import redis_cache, require_redis
 
 
@@ -13,9 +14,11 @@ from tests.caching import redis_cache, require_redis
 def fresh_cache():
     """Each test starts with an empty cache and the default edition active."""
     cache.clear()
+    local_copies.clear()
     translation.activate("en")
     yield
     cache.clear()
+    local_copies.clear()
     translation.deactivate()
 
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.views import View
 
 from core import cache as caching
+from news.models import Article
 from portal.urls import urlpatterns as site_urls
 from tests.builders import make_article
 from tests.caching import queries_for, redis_cache, require_redis, warm
@@ -107,6 +108,52 @@ def test_a_hit_is_one_cache_round_trip(client, each_cache, article, cache_calls)
         assert response.status_code == 200
         # Django's Redis backend reads both keys with one MGET.
         assert [name for name, _keys in cache_calls] == ["get_many"]
+
+
+def test_a_worker_that_served_a_page_asks_the_cache_only_for_the_generation(
+    client, each_cache, article, cache_calls
+):
+    url = article.get_absolute_url()
+    warm(client, url)
+    first = client.get(url)
+    cache_calls.clear()
+    again = client.get(url)
+    assert [keys for _name, keys in cache_calls] == [[caching.GENERATION_KEY]]
+    assert again.content == first.content
+    assert again.items() == first.items()
+
+
+def test_another_worker_with_no_copy_fetches_the_page_with_the_generation(
+    client, each_cache, article, cache_calls
+):
+    url = article.get_absolute_url()
+    warm(client, url)
+    caching.local_copies.clear()
+    cache_calls.clear()
+    assert client.get(url).status_code == 200
+    ((_name, keys),) = cache_calls
+    assert keys[0] == caching.GENERATION_KEY and keys[1].startswith("page:")
+
+
+def test_a_change_another_process_announced_is_shown_over_a_workers_copy(client, each_cache):
+    article = make_article("Before the edit")
+    url = article.get_absolute_url()
+    warm(client, url)
+    # Another process (an editor's worker, a command from cron) saves the change: this
+    # worker's signals never ran, only the generation it reads moved.
+    Article.objects.filter(pk=article.pk).update(title_en="After the edit")
+    caching.cache.set(caching.GENERATION_KEY, caching.new_generation(), None)
+    assert "After the edit" in client.get(url).content.decode()
+
+
+def test_a_workers_copies_stay_within_their_memory_budget():
+    copies = caching.LocalCopies(max_bytes=8_000)
+    for number in range(20):
+        copies.put(f"page:{number}", (1, 200, [], b"x" * 1_000, float("inf"), time.time() + 60))
+        assert copies.size <= 8_000
+    assert copies.get("page:19") is not None and copies.get("page:0") is None
+    copies.put("page:big", (1, 200, [], b"x" * 2_000, float("inf"), time.time() + 60))
+    assert copies.get("page:big") is None  # larger than an eighth: never pushes out the rest
 
 
 def test_a_hit_runs_no_session_csrf_or_sign_in(client, each_cache, article, monkeypatch):
