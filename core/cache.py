@@ -178,7 +178,8 @@ def changes_at(moment):
 
 # Query parameters that change a page; any other (?utm_…=…) shares the page's copy,
 # so junk query strings cannot fill the cache with copies.
-PAGE_CACHE_PARAMETERS = ("page",)
+# What in a query string makes a page of its own: a listing's page, the words searched for.
+PAGE_CACHE_PARAMETERS = ("page", "q")
 
 
 def page_key(request):

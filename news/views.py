@@ -416,7 +416,9 @@ class PreviewView(ArticleView):
         return super().get_context_data(preview_notice=preview_notice(self.object), **kwargs)
 
 
-class SearchView(ArticleListView):
+class SearchView(PublicPageCacheMixin, ArticleListView):
+    # Kept per words and page (core.cache.PAGE_CACHE_PARAMETERS): readers search for the
+    # same news at the same time.
     template_name = "news/search.html"
     max_query_length = 200
     # Readers are told how many articles matched.
@@ -439,12 +441,22 @@ class SearchView(ArticleListView):
 
     def get_context_data(self, **kwargs):
         query = self.get_query()
-        return super().get_context_data(
+        context = super().get_context_data(
             query=query,
             searchable=search.is_searchable(query),
             highlight=search.highlighter(query, translation.get_language()),
             **kwargs,
         )
+        self.found_any = bool(context["object_list"])
+        return context
+
+    def dispatch(self, request, *args, **kwargs):
+        response = super().dispatch(request, *args, **kwargs)
+        if not getattr(self, "found_any", True) and hasattr(response, "page_cache_expires"):
+            # Words that match nothing are not kept: made-up words by the thousand would
+            # otherwise fill the cache with pages nobody asks for again.
+            del response.page_cache_expires
+        return response
 
 
 PIXEL = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from news import search
 from tests.builders import make_article
+from tests.caching import queries_for, warm
 
 pytestmark = pytest.mark.django_db
 
@@ -149,3 +150,33 @@ def test_switcher_on_the_search_page_keeps_the_query(client):
 def test_switcher_on_an_empty_search_page_leads_to_the_empty_search(client):
     html = client.get("/en/search/").content.decode()
     assert 'href="/kk/search/"' in html
+
+
+def test_a_repeated_search_is_answered_from_the_page_cache(client):
+    make_article("Senate adjourns")
+    warm(client, "/en/search/?q=senate")
+    response, queries = queries_for(client, "/en/search/?q=senate")
+    assert queries == 0
+    found = plain(re.findall(r"<h2><a [^>]*>(.*?)</a></h2>", response.content.decode()))
+    assert [title.split()[:2] for title in found] == [["Senate", "adjourns"]]
+
+
+def test_each_search_is_kept_apart_and_a_publication_shows_at_once(client):
+    make_article("Senate adjourns")
+    make_article("Harvest begins")
+    warm(client, "/en/search/?q=senate")
+    warm(client, "/en/search/?q=harvest")
+    assert [title.split()[0] for title in plain(titles_found(client, "en", "senate"))] == ["Senate"]
+    assert [title.split()[0] for title in plain(titles_found(client, "en", "harvest"))] == [
+        "Harvest"
+    ]
+    make_article("Senate reconvenes")
+    assert len(titles_found(client, "en", "senate")) == 2
+
+
+def test_a_search_that_matches_nothing_is_not_kept(client):
+    make_article("Senate adjourns")
+    client.get("/en/search/?q=zyxwvut")
+    response, queries = queries_for(client, "/en/search/?q=zyxwvut")
+    assert response.status_code == 200
+    assert queries > 0
