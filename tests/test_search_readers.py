@@ -10,6 +10,7 @@ from django.db import connection
 from django.utils import timezone
 
 from news import search
+from news.models import Article
 from tests.builders import make_article
 from tests.caching import queries_for, warm
 
@@ -94,6 +95,38 @@ def test_matches_beyond_the_ranked_candidates_follow_by_date(client, monkeypatch
     make_article(title_en="Senate oldest", published_at=now - timedelta(days=20))
     found = plain(titles_found(client, "en", "senate"))
     assert found == ["Senate new", "Quiet day", "Senate old", "Senate oldest"]
+
+
+@on_postgresql
+def test_the_ranked_candidates_are_the_newest_matches_however_old(client, monkeypatch):
+    monkeypatch.setattr(search, "RANKED_CANDIDATES", 2)
+    now = timezone.now()
+    make_article(title_en="Senate long ago", published_at=now - timedelta(days=400))
+    make_article(title_en="Senate this spring", published_at=now - timedelta(days=100))
+    make_article(title_en="Quiet day", body_en="<p>senate</p>", published_at=now)
+    found = plain(titles_found(client, "en", "senate"))
+    assert found == ["Senate this spring", "Quiet day", "Senate long ago"]
+
+
+@on_postgresql
+def test_results_read_a_slice_at_a_time_follow_one_another(monkeypatch):
+    monkeypatch.setattr(search, "RANKED_CANDIDATES", 4)
+    now = timezone.now()
+    for number in range(7):
+        make_article(
+            title_en=f"Senate item {number}",
+            body_en="<p>senate senate</p>" if number % 2 else "<p>calm</p>",
+            published_at=now - timedelta(days=number * 40),
+        )
+    results = search.matching(Article.objects.for_readers("en"), "senate", "en")
+    whole = [article.pk for article in results[0:7]]
+    assert [a.pk for a in results[0:3]] + [a.pk for a in results[3:7]] == whole
+    assert len(set(whole)) == 7 and results.count() == 7
+    # The four newest by relevance (those saying it thrice first), the rest by date.
+    assert (
+        whole[4:]
+        == [a.pk for a in Article.objects.filter(pk__in=whole).order_by("-published_at")][4:]
+    )
 
 
 def test_matched_words_are_highlighted_in_titles_and_leads_whatever_their_case(client):

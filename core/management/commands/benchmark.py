@@ -158,6 +158,14 @@ class Command(BaseCommand):
             (f"category, rendered, {len(urls['category'])} URLs", UNCACHED, urls["category"], None),
             (f"tag, rendered, {len(urls['tag'])} URLs", UNCACHED, urls["tag"], None),
             (f"author, rendered, {len(urls['author'])} URLs", UNCACHED, urls["author"], None),
+            # Rendered: search pages are page-cached since, so a cold case is mostly hits.
+            (f"search, rendered, {len(urls['search'])} queries", UNCACHED, urls["search"], None),
+            (
+                f"search, rendered, {len(SEARCH_WORDS)} single common words",
+                UNCACHED,
+                [f"/en/search/?q={word}" for word in SEARCH_WORDS],
+                None,
+            ),
             (f"search, cold, {len(urls['search'])} queries", PRODUCTION, urls["search"], "cold"),
             ("search, warm, 8 queries", PRODUCTION, urls["search"][:8], "warm"),
             ("article, cold cache", PRODUCTION, urls["article"], "cold"),
