@@ -176,9 +176,8 @@ def changes_at(moment):
         moments.append(moment)
 
 
-# Query parameters that change a page; any other (?utm_…=…) shares the page's copy,
-# so junk query strings cannot fill the cache with copies.
-# What in a query string makes a page of its own: a listing's page, the words searched for.
+# Query parameters that change a page (a listing's page, the words searched for); any
+# other (?utm_…=…) shares the page's copy, so junk query strings cannot fill the cache.
 PAGE_CACHE_PARAMETERS = ("page", "q")
 
 
