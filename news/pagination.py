@@ -24,6 +24,8 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self):
+        if hasattr(self.object_list, "count_up_to"):  # news.search.RankedMatches
+            return self.object_list.count_up_to(self.cap + 1)
         # Unordered, so that the database may stop at the cap without sorting every match.
         return self.object_list.order_by()[: self.cap + 1].count()
 

@@ -137,10 +137,13 @@ class RankedMatches:
     def __init__(self, matches, rank):
         self.matches, self.rank = matches, rank
         self.now = timezone.now()
+        self.counted = None
 
-    def order_by(self, *fields):
-        """The matches in another order (the paginator counts them unordered)."""
-        return self.matches.order_by(*fields)
+    def count_up_to(self, limit):
+        """How many match, counting no further than `limit` (CappedPaginator)."""
+        # Unordered, so that the database may stop at the limit without sorting every match.
+        self.counted = self.matches.order_by()[:limit].count()
+        return self.counted
 
     def count(self):
         return self.matches.count()
@@ -150,7 +153,9 @@ class RankedMatches:
 
     @cached_property
     def candidates(self):
-        for window in WINDOWS:
+        # Fewer matches than candidates (most searches): all of them, in one query.
+        few = self.counted is not None and self.counted < RANKED_CANDIDATES
+        for window in (None,) if few else WINDOWS:
             rows = (
                 self.matches
                 if window is None

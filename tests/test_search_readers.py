@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from news import search
@@ -127,6 +128,17 @@ def test_results_read_a_slice_at_a_time_follow_one_another(monkeypatch):
         whole[4:]
         == [a.pk for a in Article.objects.filter(pk__in=whole).order_by("-published_at")][4:]
     )
+
+
+@on_postgresql
+def test_a_search_with_fewer_matches_than_candidates_takes_three_queries(client):
+    for number in range(3):
+        make_article(title_en=f"Senate sitting {number}")
+    with CaptureQueriesContext(connection) as queries:
+        assert len(titles_found(client, "en", "senate")) == 3
+    searching = [query["sql"] for query in queries if "websearch_to_tsquery" in query["sql"]]
+    # Counted, all the matches as candidates, then the page of them ranked.
+    assert len(searching) == 3, searching
 
 
 def test_matched_words_are_highlighted_in_titles_and_leads_whatever_their_case(client):
