@@ -80,8 +80,9 @@ def test_search_uses_the_editions_full_text_index(code, word):
         pytest.skip("GIN indexes are PostgreSQL's")
     from news import search
 
-    # Only the full-text condition, so that the GIN index is the one index that applies.
-    queryset = search.matching(Article.objects.all(), word, code).order_by()
+    # Only the full-text condition, so that the GIN index is the one index that applies:
+    # the matches, as the results' count and candidates read them.
+    queryset = search.matching(Article.objects.all(), word, code).matches.order_by()
     sql, params = queryset.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")  # the test table is tiny
