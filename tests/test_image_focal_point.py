@@ -132,3 +132,26 @@ def test_an_image_field_without_focus_fields_crops_about_the_centre():
     assert images.renditions(author.photo, 300, "3x2", 200)[0].webp.endswith(
         "-3x2-f500x500-300w.webp"
     )
+
+
+@pytest.mark.parametrize("name", ["lead/2026/12/photo.jpg", "lead/фото снимок+1 (2).png"])
+@pytest.mark.parametrize("aspect", [None, "3x2"])
+def test_each_rendition_url_is_the_storages_url_of_its_name(name, aspect):
+    class Image:  # a stored image as renditions() reads it
+        def __init__(self, name):
+            self.name = name
+            self.storage = Article._meta.get_field("image").storage
+            self.focus = (0.25, 0.75)
+
+        def __bool__(self):
+            return True
+
+    image = Image(name)
+    versions = images.renditions(image, 1600, aspect, 900)
+    assert versions
+    for version in versions:
+        for extension, url in (("webp", version.webp), ("jpg", version.jpeg)):
+            expected_name = images.rendition_name(
+                name, version.width, extension, aspect, image.focus
+            )
+            assert url == image.storage.url(expected_name)
