@@ -318,15 +318,17 @@ class ArticleView(PublicPageCacheMixin, EditionMixin, DetailView):
     missing_template_name = "news/not_in_edition.html"
     context_object_name = "article"
 
-    def readable_articles(self):
-        """Articles this reader may open in the editions that have them."""
-        return Article.objects.published()
-
-    def visible_articles(self):
-        return self.readable_articles().in_edition()
+    def readable(self, articles):
+        """Those of `articles` this reader may open in the editions that have them."""
+        return articles.published()
 
     def get_queryset(self):
-        return self.visible_articles().for_page()
+        return self.readable(Article.objects.pages_in(translation.get_language()))
+
+    def get_object(self, queryset=None):
+        article = super().get_object(queryset)
+        article.read_tags_and_authors()
+        return article
 
     def get(self, request, *args, **kwargs):
         try:
@@ -342,7 +344,12 @@ class ArticleView(PublicPageCacheMixin, EditionMixin, DetailView):
 
     def not_in_this_edition(self):
         """A 404 that names the editions where this article can be read, if any."""
-        article = self.readable_articles().with_edition_flags().filter(pk=self.kwargs["pk"]).first()
+        article = (
+            self.readable(Article.objects.all())
+            .with_edition_flags()
+            .filter(pk=self.kwargs["pk"])
+            .first()
+        )
         if article is None or not article.editions():
             raise Http404
         self.object = article
@@ -394,11 +401,11 @@ class PreviewView(ArticleView):
     404 as for an article that does not exist, so previews reveal nothing.
     """
 
-    def readable_articles(self):
+    def readable(self, articles):
         user = self.request.user
         if not (user.is_active and user.is_staff and user.has_perm("news.view_article")):
             raise Http404
-        return Article.objects.all()
+        return articles
 
     wants_canonical_address = False  # a preview's address has no slug
 

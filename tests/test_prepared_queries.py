@@ -1,0 +1,128 @@
+"""Querysets built once per worker and edition (core.prepared), run with each call's
+values: the same rows as building the queryset afresh, whatever the values."""
+
+import datetime
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone, translation
+
+from core.prepared import PreparedQuery
+from news.models import Article
+from tests.builders import make_article, make_author, make_tag
+
+pytestmark = pytest.mark.django_db
+
+EXAMPLE_TIMES = (
+    datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC),
+    datetime.datetime(2001, 1, 1, tzinfo=datetime.UTC),
+)
+
+
+def published_besides(pk, now):
+    """A build that uses `pk` twice and `now` once, in the active edition."""
+    return (
+        Article.objects.published(now)
+        .in_edition()
+        .exclude(pk=pk)
+        .exclude(category__articles=pk)
+        .order_by("published_at", "pk")
+        .headlines()
+    )
+
+
+def counting(build):
+    """`build`, counting how often it is called."""
+
+    def counted(**values):
+        counted.calls += 1
+        return build(**values)
+
+    counted.calls = 0
+    return counted
+
+
+def test_every_call_returns_what_building_the_queryset_afresh_returns():
+    now = timezone.now()
+    articles = [make_article(published_at=now - timedelta(hours=n)) for n in range(6)]
+    make_article(published_at=now + timedelta(hours=1))  # scheduled
+    prepared = PreparedQuery(Article, published_besides, pk=(1, 2), now=EXAMPLE_TIMES)
+    with translation.override("en"):
+        for article in articles:
+            for moment in (now, now - timedelta(hours=3), now + timedelta(hours=2)):
+                expected = list(published_besides(pk=article.pk, now=moment))
+                got = prepared(pk=article.pk, now=moment)
+                assert got == expected
+                assert [a.title for a in got] == [a.title for a in expected]
+
+
+def test_it_is_built_once_per_edition_and_reads_that_editions_texts():
+    article = make_article(codes=("en", "ru"))
+    other = make_article(codes=("en", "ru"))
+    build = counting(published_besides)
+    prepared = PreparedQuery(Article, build, pk=(1, 2), now=EXAMPLE_TIMES)
+    now = timezone.now()
+    with translation.override("en"):
+        assert [a.title for a in prepared(pk=article.pk, now=now)] == [other.title_en]
+        built = build.calls
+        prepared(pk=other.pk, now=now)
+        assert build.calls == built
+    with translation.override("ru"):
+        assert [a.title for a in prepared(pk=article.pk, now=now)] == [other.title_ru]
+        assert build.calls > built
+
+
+def test_a_call_is_one_query():
+    article = make_article()
+    prepared = PreparedQuery(Article, published_besides, pk=(1, 2), now=EXAMPLE_TIMES)
+    with translation.override("en"):
+        prepared(pk=article.pk, now=timezone.now())
+        with CaptureQueriesContext(connection) as queries:
+            prepared(pk=article.pk, now=timezone.now())
+    assert len(queries) == 1
+
+
+def test_a_value_that_changes_the_sqls_shape_is_refused():
+    def newest(limit):
+        return Article.objects.order_by("-pk")[:limit]
+
+    prepared = PreparedQuery(Article, newest, limit=(1, 2))
+    with pytest.raises(ValueError, match="shape depends on the value 'limit'"):
+        prepared(limit=3)
+
+
+def test_a_value_the_sql_does_not_carry_is_refused():
+    prepared = PreparedQuery(Article, lambda pk: Article.objects.all(), pk=(1, 2))
+    with pytest.raises(ValueError, match="'pk' is not a parameter"):
+        prepared(pk=3)
+
+
+def test_a_parameter_computed_from_a_value_is_refused():
+    prepared = PreparedQuery(Article, lambda pk: Article.objects.filter(pk__gt=pk + 1), pk=(1, 2))
+    with pytest.raises(ValueError, match="computed from the value 'pk'"):
+        prepared(pk=3)
+
+
+def test_calls_name_exactly_the_values_of_the_build():
+    prepared = PreparedQuery(Article, published_besides, pk=(1, 2), now=EXAMPLE_TIMES)
+    with pytest.raises(TypeError, match="expected the values"):
+        prepared(pk=1)
+
+
+def test_an_articles_tags_and_authors_read_ahead_answer_without_a_query():
+    tags = [make_tag(slug=slug) for slug in ("zebra", "alpha", "mid")]
+    authors = [make_author(slug=slug) for slug in ("b-author", "a-author")]
+    article = make_article(tags=tags, authors=authors)
+    fresh = Article.objects.get(pk=article.pk)
+    expected_tags, expected_authors = list(fresh.tags.all()), list(fresh.authors.all())
+
+    page = Article.objects.get(pk=article.pk)
+    with translation.override("en"):
+        page.read_tags_and_authors()
+    with CaptureQueriesContext(connection) as queries:
+        assert list(page.tags.all()) == expected_tags
+        assert list(page.authors.all()) == expected_authors
+    assert len(queries) == 0
+    assert [tag.slug for tag in expected_tags] == ["alpha", "mid", "zebra"]
