@@ -24,4 +24,4 @@ class LiveConfig(AppConfig):
             make_entry_renditions, sender=LiveEntry, dispatch_uid="live.entry_renditions"
         )
         # An article's page reads its coverage with the article (most have none: no query).
-        add_to_article_page(lambda articles: articles.select_related("live_coverage"))
+        add_to_article_page(lambda articles, now: articles.select_related("live_coverage"))

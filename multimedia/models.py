@@ -224,8 +224,9 @@ def make_poster_renditions(sender, instance, raw=False, **kwargs):
         make_renditions(instance.poster)
 
 
-def with_reader_media(articles):
+def with_reader_media(articles, now=None):
     """`articles` with their video and `has_galleries`: whether a gallery readers of the
-    active edition can see is placed in each (added to an article's page, see apps)."""
-    placed = Gallery.objects.for_readers().filter(article=OuterRef("pk"))
+    active edition can see at `now` is placed in each (added to an article's page, see
+    apps)."""
+    placed = Gallery.objects.published(now).in_edition().filter(article=OuterRef("pk"))
     return articles.select_related("video").annotate(has_galleries=Exists(placed))

@@ -322,11 +322,14 @@ class ArticleView(PublicPageCacheMixin, EditionMixin, DetailView):
         """Those of `articles` this reader may open in the editions that have them."""
         return articles.published()
 
-    def get_queryset(self):
-        return self.readable(Article.objects.pages_in(translation.get_language()))
+    def find(self, pk):
+        """Article `pk` as its page shows it in this edition, or None."""
+        return Article.page_for_readers(pk)
 
     def get_object(self, queryset=None):
-        article = super().get_object(queryset)
+        article = self.find(self.kwargs["pk"])
+        if article is None:
+            raise Http404
         article.read_tags_and_authors()
         return article
 
@@ -406,6 +409,9 @@ class PreviewView(ArticleView):
         if not (user.is_active and user.is_staff and user.has_perm("news.view_article")):
             raise Http404
         return articles
+
+    def find(self, pk):
+        return self.readable(Article.objects.all()).in_edition().for_page().filter(pk=pk).first()
 
     wants_canonical_address = False  # a preview's address has no slug
 

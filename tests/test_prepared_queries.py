@@ -5,13 +5,14 @@ import datetime
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from core.prepared import PreparedQuery
 from news.models import Article
-from tests.builders import make_article, make_author, make_tag
+from tests.builders import make_article, make_author, make_category, make_tag
 
 pytestmark = pytest.mark.django_db
 
@@ -126,3 +127,45 @@ def test_an_articles_tags_and_authors_read_ahead_answer_without_a_query():
         assert list(page.authors.all()) == expected_authors
     assert len(queries) == 0
     assert [tag.slug for tag in expected_tags] == ["alpha", "mid", "zebra"]
+
+
+def test_a_build_that_reads_the_clock_is_refused():
+    # Its time would be kept in the SQL: the build must take the moment as a value.
+    prepared = PreparedQuery(
+        Article, lambda pk: Article.objects.published().filter(pk=pk), pk=(1, 2)
+    )
+    with pytest.raises(ValueError, match="changes between two builds"):
+        prepared(pk=3)
+
+
+def test_an_articles_page_comes_with_its_category_path_in_one_query():
+    top = make_category(slug="world")
+    middle = make_category(slug="asia", parent=top)
+    article = make_article(category=make_category(slug="central-asia", parent=middle))
+    with translation.override("en"):
+        Article.page_for_readers(article.pk)
+        with CaptureQueriesContext(connection) as queries:
+            page = Article.page_for_readers(article.pk)
+            path = [category.slug for category in [*page.category.ancestors(), page.category]]
+            editions, has_galleries = page.editions(), page.has_galleries
+    assert len(queries) == 1
+    assert path == ["world", "asia", "central-asia"]
+    assert (page.pk, page.title, editions, has_galleries) == (
+        article.pk,
+        article.title,
+        ["en"],
+        False,
+    )
+
+
+def test_an_article_readers_cannot_read_here_has_no_page():
+    now = timezone.now()
+    draft = make_article(status=Article.Status.DRAFT)
+    scheduled = make_article(published_at=now + timedelta(minutes=5))
+    russian = make_article(codes=("ru",))
+    with translation.override("en"):
+        assert [Article.page_for_readers(a.pk) for a in (draft, scheduled, russian)] == [None] * 3
+        with time_machine.travel(now + timedelta(minutes=6)):
+            assert Article.page_for_readers(scheduled.pk) == scheduled
+    with translation.override("ru"):
+        assert Article.page_for_readers(russian.pk) == russian
