@@ -9,7 +9,9 @@ timeout = int(os.environ.get("GUNICORN_TIMEOUT", 30))
 graceful_timeout = 20
 keepalive = 5
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 5000))
-max_requests_jitter = 500
+# Workers under the same load reach max_requests together: a wide jitter keeps them from
+# all recycling at once (at 1,000 cached pages a second, every few seconds).
+max_requests_jitter = max_requests // 2
 # The master loads the project once (and warms it, portal/wsgi.py) and forks each worker
 # from it: recycling a worker after max_requests then costs a fork, not a second of
 # CPU importing Django while requests queue. A deploy restarts gunicorn (a HUP would
