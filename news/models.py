@@ -451,8 +451,9 @@ class ArticleQuerySet(EditionQuerySet):
                 return self.filter(status=state)
         return self.none()
 
-    def for_readers(self, code=None):
-        return self.published().in_edition(code)
+    def for_readers(self, code=None, now=None):
+        """Articles readers of edition `code` can reach at `now` (the present by default)."""
+        return self.published(now).in_edition(code)
 
     def next_publication(self, now=None):
         """When the next scheduled article comes out (None: none is scheduled): what
@@ -839,8 +840,7 @@ def _ranked_related_headlines(pk, now):
     )
     candidates = chosen.values("to_article").union(by_tag.values("article"))
     return (
-        Article.objects.published(now)
-        .in_edition(code)
+        Article.objects.for_readers(code, now)
         .filter(pk__in=candidates)
         .exclude(pk=pk)
         .annotate(chosen=Exists(chosen.filter(to_article=OuterRef("pk"))))
@@ -872,7 +872,7 @@ _authors_of_article = PreparedQuery(Author, lambda pk: Article(pk=pk).authors.al
 # An article as its page shows it to readers of the active edition.
 _article_page = PreparedQuery(
     Article,
-    lambda pk, now: Article.objects.published(now).in_edition().for_page(now=now).filter(pk=pk),
+    lambda pk, now: Article.objects.for_readers(now=now).for_page(now=now).filter(pk=pk),
     pk=(1, 2),
     now=EXAMPLE_TIMES,
 )
