@@ -131,14 +131,34 @@ def test_results_read_a_slice_at_a_time_follow_one_another(monkeypatch):
 
 
 @on_postgresql
-def test_a_search_with_fewer_matches_than_candidates_takes_three_queries(client):
-    for number in range(3):
-        make_article(title_en=f"Senate sitting {number}")
+def test_a_search_with_fewer_matches_than_candidates_takes_two_queries(client, monkeypatch):
+    monkeypatch.setattr(search, "RANKED_CANDIDATES", 4)
+    now = timezone.now()
+    make_article(title_en="Budget", body_en="<p>senate</p>", published_at=now)
+    for number in range(2):
+        make_article(
+            title_en=f"Senate sitting {number}", published_at=now - timedelta(days=number + 1)
+        )
     with CaptureQueriesContext(connection) as queries:
-        assert len(titles_found(client, "en", "senate")) == 3
+        found = plain(titles_found(client, "en", "senate"))
+    # Still the most relevant first, then the newest.
+    assert found == ["Senate sitting 0", "Senate sitting 1", "Budget"]
     searching = [query["sql"] for query in queries if "websearch_to_tsquery" in query["sql"]]
-    # Counted, all the matches as candidates, then the page of them ranked.
-    assert len(searching) == 3, searching
+    # Counted, then the page of the matches ranked.
+    assert len(searching) == 2, searching
+
+
+def test_a_search_that_matches_nothing_takes_one_query(client):
+    make_article(title_en="Senate sitting")
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get("/en/search/", {"q": "nowhere"}).content.decode()
+    assert "Senate sitting" not in html and "Nothing found for" in html
+    searching = [
+        query["sql"]
+        for query in queries
+        if "websearch_to_tsquery" in query["sql"] or "portal_search_contains" in query["sql"]
+    ]
+    assert len(searching) == 1, searching  # the count, which says there is nothing
 
 
 def test_matched_words_are_highlighted_in_titles_and_leads_whatever_their_case(client):
@@ -225,3 +245,11 @@ def test_a_search_that_matches_nothing_is_not_kept(client):
     response, queries = queries_for(client, "/en/search/?q=zyxwvut")
     assert response.status_code == 200
     assert queries > 0
+
+
+def test_a_word_is_stemmed_once_however_often_pages_show_it():
+    search.stemmed.cache_clear()
+    assert search.stemmed("english", "parliaments") == "parliament"
+    assert search.stemmed("russian", "сенаторами") == search.stemmed("russian", "сенатор")
+    search.stemmed("english", "parliaments")
+    assert search.stemmed.cache_info().hits == 1
