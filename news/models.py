@@ -468,6 +468,13 @@ class ArticleQuerySet(EditionQuerySet):
     def newest_first(self):
         return self.order_by("-published_at", "-pk")
 
+    def from_position(self, published_at, pk):
+        """In newest_first() order, the articles from this one (included) on. Said as
+        `published_at <= …` first, so that the index on publish time starts there."""
+        return self.filter(published_at__lte=published_at).filter(
+            Q(published_at__lt=published_at) | Q(pk__lte=pk)
+        )
+
     def in_category(self, category, descendant_ids=None):
         """In `category` or below it; `descendant_ids`: its descendant_ids(), if known."""
         return self.filter(category_id__in=descendant_ids or category.descendant_ids())

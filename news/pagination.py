@@ -15,6 +15,10 @@ from django.db import connections
 from django.utils.functional import cached_property
 
 MAX_PAGES = 100
+# What ArchivePaginator's page_start says of a page after the listing's end.
+PAST_END = object()
+# Listings' page starts are found and kept this many pages at a time (page_starts).
+PAGES_PER_WALK = 5
 
 
 class CappedPaginator(Paginator):
@@ -57,9 +61,18 @@ class ArchivePage(Page):
 
 
 class ArchivePaginator(Paginator):
-    """Newest-first listings: no COUNT, one extra row per page instead."""
+    """Newest-first listings: no COUNT, one extra row per page instead.
+
+    `page_start(number)`, if given, tells where a page starts ((published_at, pk) of its
+    first article, None if not known, PAST_END if the listing ends before it): the page
+    is then read from there instead of walking every newer article past OFFSET.
+    """
 
     counts = False
+
+    def __init__(self, *args, page_start=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.page_start = page_start
 
     @property
     def num_pages(self):
@@ -76,8 +89,14 @@ class ArchivePaginator(Paginator):
 
     def page(self, number):
         number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
-        rows = list(self.object_list[bottom : bottom + self.per_page + 1])
+        start = self.page_start(number) if self.page_start and number > 1 else None
+        if start is PAST_END:
+            raise EmptyPage("That page contains no results")
+        if start:
+            rows = list(self.object_list.from_position(*start)[: self.per_page + 1])
+        else:
+            bottom = (number - 1) * self.per_page
+            rows = list(self.object_list[bottom : bottom + self.per_page + 1])
         if not rows and number > 1:
             raise EmptyPage("That page contains no results")
         return ArchivePage(rows[: self.per_page], number, self, len(rows) > self.per_page)
@@ -132,3 +151,36 @@ def planner_estimate(queryset):
     if isinstance(plan, str):
         plan = json.loads(plan)
     return int(plan[0]["Plan"]["Plan Rows"])
+
+
+def page_starts(listing, per_page, walk):
+    """ArchivePaginator's page_start for newest-first `listing` (an ArticleQuerySet):
+    the starts of PAGES_PER_WALK pages at a time, each run of them found by one walk of
+    (published_at, pk) from the last start of the run before, kept by `walk(run, find)`
+    (a cache until content changes): a deep page then reads like page 1, where OFFSET
+    walked every newer article (page 19 of a tag, at a million articles: 17 ms)."""
+
+    def starts_of_run(run):
+        def find():
+            if run == 0:
+                rows = listing
+            else:
+                before = starts_of_run(run - 1)
+                if len(before) < PAGES_PER_WALK:
+                    return []  # the listing ends in an earlier run
+                rows = listing.from_position(*before[-1])
+            # The first row is the start of the page before the run (page 1 or the
+            # previous run's last page); every per_page-th row after it starts a page.
+            positions = list(
+                rows.values_list("published_at", "pk")[: PAGES_PER_WALK * per_page + 1]
+            )
+            return positions[per_page::per_page]
+
+        return walk(run, find)
+
+    def page_start(number):
+        run, index = divmod(number - 2, PAGES_PER_WALK)
+        starts = starts_of_run(run)
+        return starts[index] if index < len(starts) else PAST_END
+
+    return page_start

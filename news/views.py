@@ -25,7 +25,7 @@ from core.cache import changes_at as page_changes_at
 from news import counting, search
 from news.archive import archive_url, month_calendar
 from news.models import Article, Author, Category, DailyViews, Tag
-from news.pagination import ArchivePaginator, CappedPaginator
+from news.pagination import ArchivePaginator, CappedPaginator, page_starts
 
 logger = logging.getLogger(__name__)
 
@@ -163,6 +163,14 @@ class SubjectListView(PublicPageCacheMixin, ArticleListView):
 
     def get_subject(self):
         return self.get_subject_page()["subject"]
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        model = self.subject_model._meta.model_name
+        key = f"page-starts:{model}:{translation.get_language()}:{self.kwargs['slug']}"
+        starts = page_starts(
+            queryset, per_page, lambda run, find: until_published(f"{key}:{run}", find)
+        )
+        return super().get_paginator(queryset, per_page, page_start=starts, **kwargs)
 
     def get_edition_urls(self):
         subject = self.get_subject()

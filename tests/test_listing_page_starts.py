@@ -1,0 +1,113 @@
+"""Deep pages of a category, tag or author listing read from where they start (kept
+until content changes) instead of walking every newer article: readers see the
+same pages as before, whatever changes between two requests."""
+
+import re
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from news import pagination
+from news.models import Article
+from news.views import ArticleListView
+from tests.builders import make_article, make_category, make_tag
+
+pytestmark = pytest.mark.django_db
+
+PER_PAGE = 2
+
+
+@pytest.fixture(autouse=True)
+def small_pages(monkeypatch):
+    # Three pages' starts per walk, two articles a page: a dozen articles span several walks.
+    monkeypatch.setattr(ArticleListView, "paginate_by", PER_PAGE)
+    monkeypatch.setattr(pagination, "PAGES_PER_WALK", 3)
+
+
+def titles_on(client, url, status=200):
+    response = client.get(url)
+    assert response.status_code == status, url
+    return re.findall(r"<h2><a [^>]*>(.*?)</a></h2>", response.content.decode())
+
+
+def expected_pages(articles):
+    """The pages as OFFSET reads them: newest first, the higher id first on a tie."""
+    ordered = sorted(articles, key=lambda a: (a.published_at, a.pk), reverse=True)
+    titles = [article.title_en for article in ordered]
+    return [titles[i : i + PER_PAGE] for i in range(0, len(titles), PER_PAGE)]
+
+
+def tagged_articles(tag, count, now):
+    # Pairs published at the same second: the order between them is the id's.
+    return [
+        make_article(
+            f"Story {number}", tags=[tag], published_at=now - timedelta(minutes=number // 2)
+        )
+        for number in range(count)
+    ]
+
+
+def test_every_page_is_the_one_offset_would_read(client):
+    tag = make_tag("economy")
+    articles = tagged_articles(tag, 15, timezone.now() - timedelta(hours=1))
+    make_article("Untagged", published_at=timezone.now() - timedelta(minutes=90))
+    pages = expected_pages(articles)
+    assert len(pages) == 8
+    # Deepest first, so the walks are found from nothing, then every page again.
+    for number in [8, 1, 2, 3, 4, 5, 6, 7, 8]:
+        assert titles_on(client, f"/en/tag/economy/?page={number}") == pages[number - 1]
+    titles_on(client, "/en/tag/economy/?page=9", status=404)
+    titles_on(client, "/en/tag/economy/?page=20", status=404)
+
+
+def test_a_deep_page_is_one_query_from_its_start_once_the_starts_are_known(client):
+    category = make_category("business")
+    now = timezone.now() - timedelta(hours=1)
+    for number in range(14):
+        make_article(
+            f"Item {number}", category=category, published_at=now - timedelta(hours=number)
+        )
+    titles_on(client, "/en/category/business/?page=7")  # finds and keeps the starts
+    with CaptureQueriesContext(connection) as queries:
+        titles = titles_on(client, "/en/category/business/?page=6")
+    assert [title.split()[1] for title in titles] == ["10", "11"]
+    listing = [q["sql"] for q in queries if 'FROM "news_article"' in q["sql"]]
+    assert len(listing) == 1 and "OFFSET" not in listing[0].upper(), listing
+
+
+def test_a_newly_published_article_moves_every_page(client):
+    tag = make_tag("energy")
+    articles = tagged_articles(tag, 7, timezone.now() - timedelta(hours=2))
+    titles_on(client, "/en/tag/energy/?page=3")
+    articles.append(make_article("Breaking", tags=[tag]))  # newest: every page shifts by one
+    for number, titles in enumerate(expected_pages(articles), start=1):
+        assert titles_on(client, f"/en/tag/energy/?page={number}") == titles
+
+
+def test_an_unpublished_article_leaves_its_page_and_the_later_ones_close_up(client):
+    tag = make_tag("water")
+    articles = tagged_articles(tag, 9, timezone.now() - timedelta(hours=2))
+    titles_on(client, "/en/tag/water/?page=4")
+    gone = articles.pop(1)
+    gone.status = Article.Status.UNPUBLISHED
+    gone.save()
+    for number, titles in enumerate(expected_pages(articles), start=1):
+        assert titles_on(client, f"/en/tag/water/?page={number}") == titles
+
+
+def test_a_scheduled_article_coming_out_moves_every_page(client):
+    now = timezone.now()
+    tag = make_tag("budget")
+    articles = tagged_articles(tag, 6, now - timedelta(hours=2))
+    scheduled = make_article("Scheduled", tags=[tag], published_at=now + timedelta(minutes=10))
+    with time_machine.travel(now, tick=False):
+        for number, titles in enumerate(expected_pages(articles), start=1):
+            assert titles_on(client, f"/en/tag/budget/?page={number}") == titles
+    # Nothing was saved when its time came: the kept starts expire by themselves.
+    with time_machine.travel(now + timedelta(minutes=11), tick=False):
+        for number, titles in enumerate(expected_pages([*articles, scheduled]), start=1):
+            assert titles_on(client, f"/en/tag/budget/?page={number}") == titles
