@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods
 from django.views.generic import DetailView, ListView, TemplateView
 
 from core import editions
-from core.cache import PublicPageCacheMixin, cached
+from core.cache import PublicPageCacheMixin, cached, generation
 from core.cache import changes_at as page_changes_at
 from news import counting, search
 from news.archive import archive_url, month_calendar
@@ -165,6 +165,10 @@ class SubjectListView(PublicPageCacheMixin, ArticleListView):
         return self.get_subject_page()["subject"]
 
     def get_paginator(self, queryset, per_page, **kwargs):
+        if generation() is None:
+            # Nowhere to keep the starts: finding them again for each request would cost
+            # more than the OFFSET walk they spare.
+            return super().get_paginator(queryset, per_page, **kwargs)
         model = self.subject_model._meta.model_name
         key = f"page-starts:{model}:{translation.get_language()}:{self.kwargs['slug']}"
         starts = page_starts(

@@ -15,6 +15,7 @@ from news import pagination
 from news.models import Article
 from news.views import ArticleListView
 from tests.builders import make_article, make_category, make_tag
+from tests.caching import redis_cache
 
 pytestmark = pytest.mark.django_db
 
@@ -111,3 +112,12 @@ def test_a_scheduled_article_coming_out_moves_every_page(client):
     with time_machine.travel(now + timedelta(minutes=11), tick=False):
         for number, titles in enumerate(expected_pages([*articles, scheduled]), start=1):
             assert titles_on(client, f"/en/tag/budget/?page={number}") == titles
+
+
+def test_with_the_cache_down_deep_pages_are_still_right(client, settings):
+    settings.CACHES = redis_cache("redis://127.0.0.1:1/0")  # nothing listens there
+    tag = make_tag("housing")
+    articles = tagged_articles(tag, 9, timezone.now() - timedelta(hours=2))
+    for number, titles in enumerate(expected_pages(articles), start=1):
+        assert titles_on(client, f"/en/tag/housing/?page={number}") == titles
+    titles_on(client, "/en/tag/housing/?page=6", status=404)
