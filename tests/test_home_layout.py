@@ -3,7 +3,7 @@ latest-news times a reader can place, the footer."""
 
 import io
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -64,6 +64,15 @@ def test_latest_news_times_say_the_day_only_when_it_is_not_today(code, today, ye
         assert old == older
     # Whatever the script, an older story names its year.
     assert "2021" in old
+
+
+def test_a_time_shown_today_says_yesterday_the_next_day():
+    # Times are remembered per worker: the day they were formatted on is part of it.
+    moment = datetime(2026, 11, 30, 7, 5, tzinfo=ALMATY)
+    with time_machine.travel(NOW, tick=False):
+        assert shown(news_time(moment, "en")) == "07:05"
+    with time_machine.travel(NOW + timedelta(days=1), tick=False):
+        assert shown(news_time(moment, "en")) == "Yesterday, 07:05"
 
 
 def test_days_are_counted_in_almaty_not_in_utc():

@@ -169,8 +169,14 @@ def news_time(moment):
     """<time> for a news feed, as precise as the reader needs: "14:05" today, "Yesterday,
     14:05" the day before, the full date and time ("April 23, 2021, 4:38 PM") otherwise; days
     as the agency counts them (Asia/Almaty), in the edition's own formats."""
+    return _news_time(moment, timezone.localdate())
+
+
+@remembered
+def _news_time(moment, today):
+    # Remembered per day as well: the home page's feed formats 40 dates otherwise.
     moment = timezone.localtime(moment)
-    days_ago = (timezone.localdate() - moment.date()).days
+    days_ago = (today - moment.date()).days
     time = date_format(moment, "TIME_FORMAT")
     if days_ago == 0:
         text = time
