@@ -255,7 +255,7 @@ def highlighter(query, code):
 
 # Snowball is pure Python: stemming every word of a results page's titles and leads was a
 # fifth of a search's time. A news archive's words recur, so each is stemmed once a worker.
-@lru_cache(maxsize=100_000)
+@lru_cache(maxsize=20_000)  # ~4 MB at most
 def stemmed(language, word):
     return _stemmer(language).stemWord(word)
 
