@@ -1,6 +1,7 @@
 import base64
 import calendar
 import datetime
+import functools
 import logging
 from urllib.parse import urlencode
 
@@ -33,11 +34,16 @@ PAGE_SIZE = 20
 SELECTION_CACHE_SECONDS = 600
 
 
-def until_published(key, compute, also=None):
+def until_published(key, compute, also=None, next_publication=None):
     """`compute()`, which only publishing changes, cached until content changes or the
-    next scheduled article comes out (or `also(value)`, a moment of its own)."""
+    next scheduled article comes out (or `also(value)`, a moment of its own).
+
+    `next_publication()`: when the next scheduled article comes out, read once for the
+    several values one request may compute (asked afresh by default)."""
 
     def stamped():
+        if next_publication is not None:
+            return {"value": compute(), "until": next_publication()}
         now = timezone.now()  # before compute(): what comes out meanwhile is seen again
         return {"value": compute(), "until": Article.objects.next_publication(now)}
 
@@ -171,9 +177,15 @@ class SubjectListView(PublicPageCacheMixin, ArticleListView):
             return super().get_paginator(queryset, per_page, **kwargs)
         model = self.subject_model._meta.model_name
         key = f"page-starts:{model}:{translation.get_language()}:{self.kwargs['slug']}"
-        starts = page_starts(
-            queryset, per_page, lambda run, find: until_published(f"{key}:{run}", find)
-        )
+        # A deep page found from nothing keeps a run of starts per PAGES_PER_WALK pages
+        # before it: one question for all of them of when they go stale.
+        now = timezone.now()
+        next_publication = functools.cache(lambda: Article.objects.next_publication(now))
+
+        def walk(run, find):
+            return until_published(f"{key}:{run}", find, next_publication=next_publication)
+
+        starts = page_starts(queryset, per_page, walk)
         return super().get_paginator(queryset, per_page, page_start=starts, **kwargs)
 
     def get_edition_urls(self):
