@@ -212,6 +212,20 @@ def test_restore_with_force_replaces_everything(tmp_path):
     assert Group.objects.filter(name="Editor").exists()
 
 
+def test_times_come_back_to_the_microsecond(tmp_path):
+    # Django's own encoder writes milliseconds: 14:05:07.000400 came back as 14:05:07.
+    moment = timezone.now().replace(microsecond=400)
+    kept = make_article(published_at=moment - timedelta(hours=1, microseconds=-89))
+    Article.objects.filter(pk=kept.pk).update(updated_at=moment)
+    archive = tmp_path / "site.tar.gz"
+    call_command("backup", str(archive), stdout=io.StringIO(), stderr=io.StringIO())
+    make_article("Written after the backup")
+    call_command("restore", str(archive), "--force", stdout=io.StringIO(), stderr=io.StringIO())
+    restored = Article.objects.get()
+    assert restored.published_at == kept.published_at and restored.published_at.microsecond == 489
+    assert restored.updated_at == moment
+
+
 @pytest.mark.parametrize(
     "damage",
     [
