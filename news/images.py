@@ -351,7 +351,7 @@ def _rendition_url(storage, stem):
     return lambda suffix: storage.url(stem + suffix)
 
 
-def _focus_of(field_file):
+def focus_of(field_file):
     return getattr(field_file, "focus", CENTRE)
 
 
@@ -366,7 +366,7 @@ def renditions(field_file, width, aspect=None, height=None):
     storage, name = field_file.storage, field_file.name
     if aspect and not height:
         return []
-    focus = _focus_of(field_file)
+    focus = focus_of(field_file)
     if aspect:
         left, top, right, bottom = crop_box(width, height, ASPECTS[aspect], focus)
         width, height = right - left, bottom - top
@@ -388,7 +388,7 @@ def make_renditions(field_file):
     if not field_file:
         return []
     storage, name = field_file.storage, field_file.name
-    focus = _focus_of(field_file)
+    focus = focus_of(field_file)
     with storage.open(name, "rb") as original, Image.open(original) as image:
         image.load()
         image = ImageOps.exif_transpose(image)

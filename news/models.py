@@ -831,6 +831,21 @@ class Article(FoldedSearch, EditionContent):
         found = _article_page(pk=pk, now=timezone.now())
         return found[0] if found else None
 
+    @classmethod
+    def listing_page(cls, relation, ids, rows, start=None):
+        """The `rows` newest articles readers of the active edition can reach whose
+        `relation` ("tags", "authors" or "category") is among `ids`, from `start` on
+        ((published_at, pk) of the first, as from_position()) if given: what
+        for_readers().for_listing().filter(<relation>__in=ids) reads, in SQL built once
+        per worker and shape (docs/benchmark.md: building and compiling a list's query
+        cost several times running it)."""
+        first, later = _listing_pages(relation, len(ids), rows)
+        values = {f"id{i}": value for i, value in enumerate(ids)}
+        if start is None:
+            return first(now=timezone.now(), **values)
+        published_at, pk = start
+        return later(now=timezone.now(), published_at=published_at, pk=pk, **values)
+
     def read_tags_and_authors(self):
         """Read the tags and authors, which `tags.all()` and `authors.all()` then answer, as
         after prefetch_related(), in one built-once query each (its page shows both)."""
@@ -883,6 +898,29 @@ _article_page = PreparedQuery(
     pk=(1, 2),
     now=EXAMPLE_TIMES,
 )
+
+
+@functools.cache
+def _listing_pages(relation, how_many, rows):
+    """Article.listing_page's queries for `how_many` ids: from the newest, from a start."""
+    examples = {f"id{i}": (2 * i + 1, 2 * i + 2) for i in range(how_many)}
+
+    def listing(now, ids):
+        lookup = {f"{relation}__in": [ids[name] for name in examples]}
+        return Article.objects.for_readers(now=now).for_listing().filter(**lookup)
+
+    def first(now, **ids):
+        return listing(now, ids)[:rows]
+
+    def later(now, published_at, pk, **ids):
+        return listing(now, ids).from_position(published_at, pk)[:rows]
+
+    return (
+        PreparedQuery(Article, first, now=EXAMPLE_TIMES, **examples),
+        PreparedQuery(
+            Article, later, now=EXAMPLE_TIMES, published_at=EXAMPLE_TIMES, pk=(1, 2), **examples
+        ),
+    )
 
 
 class LatestInTag(models.Model):

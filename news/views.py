@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.decorators import method_decorator
 from django.utils.formats import date_format
+from django.utils.functional import SimpleLazyObject
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -170,11 +171,23 @@ class SubjectListView(PublicPageCacheMixin, ArticleListView):
     def get_subject(self):
         return self.get_subject_page()["subject"]
 
+    def listed(self):
+        """(relation, ids): the page lists the articles whose relation is among ids."""
+        raise NotImplementedError
+
+    def get_queryset(self):
+        relation, ids = self.listed()
+        listing = super().get_queryset
+        # Built only if read: pages are read by Article.listing_page; this finds where
+        # deep pages start, and reads them with OFFSET when the cache is unreachable.
+        return SimpleLazyObject(lambda: listing().filter(**{f"{relation}__in": ids}))
+
     def get_paginator(self, queryset, per_page, **kwargs):
+        read_page = functools.partial(Article.listing_page, *self.listed(), per_page + 1)
         if generation() is None:
             # Nowhere to keep the starts: finding them again for each request would cost
             # more than the OFFSET walk they spare.
-            return super().get_paginator(queryset, per_page, **kwargs)
+            return super().get_paginator(queryset, per_page, read_page=read_page, **kwargs)
         model = self.subject_model._meta.model_name
         key = f"page-starts:{model}:{translation.get_language()}:{self.kwargs['slug']}"
         # A deep page found from nothing keeps a run of starts per PAGES_PER_WALK pages
@@ -186,7 +199,9 @@ class SubjectListView(PublicPageCacheMixin, ArticleListView):
             return until_published(f"{key}:{run}", find, next_publication=next_publication)
 
         starts = page_starts(queryset, per_page, walk)
-        return super().get_paginator(queryset, per_page, page_start=starts, **kwargs)
+        return super().get_paginator(
+            queryset, per_page, page_start=starts, read_page=read_page, **kwargs
+        )
 
     def get_edition_urls(self):
         subject = self.get_subject()
@@ -207,9 +222,8 @@ class CategoryView(SubjectListView):
             "descendant_ids": category.descendant_ids(),
         }
 
-    def get_queryset(self):
-        page = self.get_subject_page()
-        return super().get_queryset().in_category(page["subject"], page["descendant_ids"])
+    def listed(self):
+        return "category", self.get_subject_page()["descendant_ids"]
 
     def get_context_data(self, **kwargs):
         page = self.get_subject_page()
@@ -222,16 +236,16 @@ class TagView(SubjectListView):
     subject_model = Tag
     template_name = "news/tag.html"
 
-    def get_queryset(self):
-        return super().get_queryset().filter(tags=self.get_subject())
+    def listed(self):
+        return "tags", [self.get_subject().pk]
 
 
 class AuthorView(SubjectListView):
     subject_model = Author
     template_name = "news/author.html"
 
-    def get_queryset(self):
-        return super().get_queryset().filter(authors=self.get_subject())
+    def listed(self):
+        return "authors", [self.get_subject().pk]
 
 
 # Archive addresses outside these years are bad input (and the date arithmetic of

@@ -155,3 +155,23 @@ def test_each_rendition_url_is_the_storages_url_of_its_name(name, aspect):
                 name, version.width, extension, aspect, image.focus
             )
             assert url == image.storage.url(expected_name)
+
+
+def test_a_cards_picture_follows_its_focal_point_and_the_media_address(settings):
+    # Each worker writes a card's <picture> once per image, focal point and address.
+    from news.templatetags.renditions import article_picture
+
+    article = make_article()
+    article.image.save("card.png", ContentFile(marked_picture((1600, 900), (0.5, 0.5))))
+    first = article_picture(article, loading="lazy", aspect="3x2")
+    assert "-3x2-f500x500-320w.webp" in first
+    assert article_picture(article, loading="lazy", aspect="3x2") is first
+
+    article.image_focus_x = 0.1
+    moved = article_picture(article, loading="lazy", aspect="3x2")
+    assert "-3x2-f100x500-320w.webp" in moved and "f500x500" not in moved
+
+    settings.MEDIA_URL = "/elsewhere/"
+    elsewhere = article_picture(article, loading="lazy", aspect="3x2")
+    assert 'srcset="/elsewhere/' in elsewhere and 'src="/elsewhere/' in elsewhere
+    assert "/media/" not in elsewhere

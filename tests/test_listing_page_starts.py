@@ -121,3 +121,30 @@ def test_with_the_cache_down_deep_pages_are_still_right(client, settings):
     for number, titles in enumerate(expected_pages(articles), start=1):
         assert titles_on(client, f"/en/tag/housing/?page={number}") == titles
     titles_on(client, "/en/tag/housing/?page=6", status=404)
+
+
+def test_categories_with_and_without_subcategories_each_list_their_own_articles(client):
+    # The pages' queries are built once per worker and number of categories listed: a
+    # category of three must not be read with the query built for a category of one.
+    now = timezone.now() - timedelta(hours=1)
+    world = make_category("world")
+    asia = make_category("asia", parent=world)
+    china = make_category("china", parent=asia)
+    sport = make_category("sport")
+    stories = {}
+    for number, category in enumerate([world, asia, china, sport, china, sport, world]):
+        stories[number] = make_article(
+            f"Item {number}", category=category, published_at=now - timedelta(hours=number)
+        )
+    for _ in range(2):  # the second time, with the starts kept and the queries built
+        assert (
+            titles_on(client, "/en/category/sport/") == expected_pages([stories[3], stories[5]])[0]
+        )
+        world_pages = expected_pages([a for n, a in stories.items() if n not in (3, 5)])
+        for number, titles in enumerate(world_pages, start=1):
+            assert titles_on(client, f"/en/category/world/?page={number}") == titles
+        asia_pages = expected_pages([stories[1], stories[2], stories[4]])
+        assert titles_on(client, "/en/category/asia/?page=2") == asia_pages[1]
+        assert (
+            titles_on(client, "/en/category/china/") == expected_pages([stories[2], stories[4]])[0]
+        )
