@@ -182,6 +182,10 @@ class SubjectListView(PublicPageCacheMixin, ArticleListView):
         # deep pages start, and reads them with OFFSET when the cache is unreachable.
         return SimpleLazyObject(lambda: listing().filter(**{f"{relation}__in": ids}))
 
+    def get_template_names(self):
+        # ListView's would add a name made from the listing's model, building the listing.
+        return [self.template_name]
+
     def get_paginator(self, queryset, per_page, **kwargs):
         read_page = functools.partial(Article.listing_page, *self.listed(), per_page + 1)
         if generation() is None:
