@@ -26,6 +26,8 @@ from django.http import HttpResponse
 from django.utils import translation
 from django.utils.cache import patch_cache_control
 
+from core.memo import locale_of_page
+
 logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "content-generation"
@@ -305,9 +307,10 @@ class PublicPageCacheMixin:
         )
         moments = _changes_at.set([])
         try:
-            response = super().dispatch(request, *args, **kwargs)
-            if hasattr(response, "render"):
-                response.render()
+            with locale_of_page():
+                response = super().dispatch(request, *args, **kwargs)
+                if hasattr(response, "render"):
+                    response.render()
             expires = min(_changes_at.get(), default=None)
         finally:
             _changes_at.reset(moments)

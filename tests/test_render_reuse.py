@@ -82,3 +82,23 @@ def test_remembered_addresses_follow_the_edition():
     with translation.override("kk-arab"):
         arabic = cached_reverse("news:tag", slug="senate")
     assert (english, arabic) == ("/en/tag/senate/", "/kk-arab/tag/senate/")
+
+
+def test_while_a_page_renders_remembered_addresses_still_follow_the_edition():
+    # The switcher asks for the page's address in every edition in the middle of a render.
+    from django.urls import set_script_prefix
+
+    from core.memo import locale_of_page
+
+    with translation.override("en"), locale_of_page():
+        english = cached_reverse("news:tag", slug="water")
+        with translation.override("ru"):
+            russian = cached_reverse("news:tag", slug="water")
+    assert (english, russian) == ("/en/tag/water/", "/ru/tag/water/")
+    # Outside a render, a site served under a prefix gets its own addresses.
+    set_script_prefix("/portal/")
+    try:
+        with translation.override("en"):
+            assert cached_reverse("news:tag", slug="water") == "/portal/en/tag/water/"
+    finally:
+        set_script_prefix("/")
