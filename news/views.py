@@ -23,6 +23,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from core import editions
 from core.cache import PublicPageCacheMixin, cached, generation
+from core.memo import cached_reverse
 from core.cache import changes_at as page_changes_at
 from news import counting, search
 from news.archive import archive_url, month_calendar
@@ -84,7 +85,7 @@ class HomeView(PublicPageCacheMixin, EditionMixin, TemplateView):
     template_name = "news/home.html"
 
     def get_edition_urls(self):
-        return edition_urls(lambda: reverse("news:home"))
+        return edition_urls(lambda: cached_reverse("news:home"))
 
     @staticmethod
     def select():
