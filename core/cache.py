@@ -154,11 +154,15 @@ def page_fragment(make_key):
     return make_key
 
 
-def _fragments_of_page(current):
-    """{full key: value} of the registered fragments the cache holds, for a page render."""
+def _fragments_of_page(current, own_keys=()):
+    """{full key: value, or None if the cache has none} of the registered fragments and
+    of the page's `own_keys` (as given to `cached`), for a page render: what is missing
+    is computed without asking again."""
     code = translation.get_language()
-    keys = [f"{make_key(code)}:g{current}" for make_key in _page_fragments]
-    return get_many(keys) if keys else {}
+    keys = [make_key(code) for make_key in _page_fragments] + list(own_keys)
+    full_keys = [f"{key}:g{current}" for key in keys]
+    found = get_many(full_keys) if full_keys else {}
+    return {key: found.get(key) for key in full_keys}
 
 
 # The moments at which what the page being rendered shows changes by itself (an
@@ -289,6 +293,11 @@ class PublicPageCacheMixin:
     briefly too. Reads are still counted: the page's beacon is a separate request.
     """
 
+    def page_cache_keys(self):
+        """Keys (as given to `cached`) of what this page keeps for itself: fetched with
+        the fragments every page shows, in the same round trip."""
+        return []
+
     def dispatch(self, request, *args, **kwargs):
         if request.method not in ("GET", "HEAD") or request.user.is_authenticated:
             response = super().dispatch(request, *args, **kwargs)
@@ -302,7 +311,11 @@ class PublicPageCacheMixin:
         render = _page_render.set(
             {
                 "generation": current,
-                "values": _fragments_of_page(current) if current is not None else {},
+                "values": (
+                    _fragments_of_page(current, self.page_cache_keys())
+                    if current is not None
+                    else {}
+                ),
             }
         )
         moments = _changes_at.set([])

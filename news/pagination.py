@@ -190,8 +190,13 @@ def page_starts(listing, per_page, walk):
         return walk(run, find)
 
     def page_start(number):
-        run, index = divmod(number - 2, PAGES_PER_WALK)
+        run, index = page_run(number), (number - 2) % PAGES_PER_WALK
         starts = starts_of_run(run)
         return starts[index] if index < len(starts) else PAST_END
 
     return page_start
+
+
+def page_run(number):
+    """Which run of page starts (page_starts) says where page `number` (> 1) starts."""
+    return (number - 2) // PAGES_PER_WALK

@@ -23,12 +23,12 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from core import editions
 from core.cache import PublicPageCacheMixin, cached, generation
-from core.memo import cached_reverse
 from core.cache import changes_at as page_changes_at
+from core.memo import cached_reverse
 from news import counting, search
 from news.archive import archive_url, month_calendar
 from news.models import Article, Author, Category, DailyViews, Tag
-from news.pagination import ArchivePaginator, CappedPaginator, page_starts
+from news.pagination import ArchivePaginator, CappedPaginator, page_run, page_starts
 
 logger = logging.getLogger(__name__)
 
@@ -87,6 +87,9 @@ class HomeView(PublicPageCacheMixin, EditionMixin, TemplateView):
     def get_edition_urls(self):
         return edition_urls(lambda: cached_reverse("news:home"))
 
+    def page_cache_keys(self):
+        return [f"home:{translation.get_language()}"]
+
     @staticmethod
     def select():
         articles = Article.objects.for_readers().for_listing()
@@ -109,9 +112,10 @@ class HomeView(PublicPageCacheMixin, EditionMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         # A dozen queries that only publishing changes.
-        code = translation.get_language()
         selection = until_published(
-            f"home:{code}", self.select, also=lambda selection: selection["changes_at"]
+            self.page_cache_keys()[0],
+            self.select,
+            also=lambda selection: selection["changes_at"],
         )
         # A chosen story that expires leaves the page by itself: no cached copy outlives it.
         page_changes_at(selection["changes_at"])
@@ -144,12 +148,23 @@ class SubjectListView(PublicPageCacheMixin, ArticleListView):
         """What the page shows of its subject besides its articles (cached with it)."""
         return {}
 
+    def kept_key(self, what):
+        """The cache key (until_published's) of what the page keeps of its subject."""
+        model = self.subject_model._meta.model_name
+        return f"{what}:{model}:{translation.get_language()}:{self.kwargs['slug']}"
+
+    def page_cache_keys(self):
+        # The subject, and where the pages of the run of the page asked for start.
+        keys = [self.kept_key("subject")]
+        number = self.request.GET.get(self.page_kwarg, "1")
+        if number.isdigit() and int(number) > 1:
+            keys.append(f"{self.kept_key('page-starts')}:{page_run(int(number))}")
+        return keys
+
     def get_subject_page(self):
         """{"subject": …, **subject_context}, cached (until_published); 404 if none."""
         if not hasattr(self, "_subject_page"):
             slug = self.kwargs["slug"]
-
-            model = self.subject_model._meta.model_name
             code = translation.get_language()
 
             def find():
@@ -166,7 +181,7 @@ class SubjectListView(PublicPageCacheMixin, ArticleListView):
                     raise Http404  # before anything is stored: junk addresses fill no cache
                 return {"subject": subject, **self.subject_context(subject)}
 
-            self._subject_page = until_published(f"subject:{model}:{code}:{slug}", find)
+            self._subject_page = until_published(self.kept_key("subject"), find)
         return self._subject_page
 
     def get_subject(self):
@@ -193,8 +208,7 @@ class SubjectListView(PublicPageCacheMixin, ArticleListView):
             # Nowhere to keep the starts: finding them again for each request would cost
             # more than the OFFSET walk they spare.
             return super().get_paginator(queryset, per_page, read_page=read_page, **kwargs)
-        model = self.subject_model._meta.model_name
-        key = f"page-starts:{model}:{translation.get_language()}:{self.kwargs['slug']}"
+        key = self.kept_key("page-starts")
         # A deep page found from nothing keeps a run of starts per PAGES_PER_WALK pages
         # before it: one question for all of them of when they go stale.
         now = timezone.now()

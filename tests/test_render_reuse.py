@@ -32,7 +32,7 @@ def test_a_page_asks_the_cache_for_the_generation_and_each_fragment_once(client,
     response = client.get("/en/tag/senate/")
     assert response.status_code == 200
     counted = Counter(asked)
-    assert counted[GENERATION_KEY] == 1
+    assert counted[GENERATION_KEY] == 1, asked
     assert max(counted.values()) == 1, counted
 
 
@@ -102,3 +102,35 @@ def test_while_a_page_renders_remembered_addresses_still_follow_the_edition():
             assert cached_reverse("news:tag", slug="water") == "/portal/en/tag/water/"
     finally:
         set_script_prefix("/")
+
+
+def test_a_listing_page_reads_its_subject_and_page_starts_with_the_fragments(
+    client, monkeypatch, settings
+):
+    from news.views import ArticleListView
+
+    settings.PAGE_CACHE_SECONDS = 0  # rendered each time
+    monkeypatch.setattr(ArticleListView, "paginate_by", 1)
+    tag = make_tag("senate")
+    for number in range(3):
+        make_article(f"Senate {number}", tags=[tag])
+    client.get("/en/tag/senate/?page=3")  # keeps the subject and where pages start
+    batches, single = [], []
+    real_get_many, real_get = cache.get_many, cache.get
+
+    def spying_get_many(keys, *args, **kwargs):
+        batches.append(list(keys))
+        return real_get_many(keys, *args, **kwargs)
+
+    def spying_get(key, *args, **kwargs):
+        if not args:  # get_many's own calls to get (file cache) pass a default
+            single.append(key)
+        return real_get(key, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "get_many", spying_get_many)
+    monkeypatch.setattr(cache, "get", spying_get)
+    assert "Senate 0" in client.get("/en/tag/senate/?page=3").content.decode()
+    with_fragments = next(batch for batch in batches if any("chrome:" in k for k in batch))
+    kept = [key for key in with_fragments if key.startswith(("subject:", "page-starts:"))]
+    assert len(kept) == 2, with_fragments
+    assert single == [], single
