@@ -156,9 +156,12 @@ class SubjectListView(PublicPageCacheMixin, ArticleListView):
     def page_cache_keys(self):
         # The subject, and where the pages of the run of the page asked for start.
         keys = [self.kept_key("subject")]
-        number = self.request.GET.get(self.page_kwarg, "1")
-        if number.isdigit() and int(number) > 1:
-            keys.append(f"{self.kept_key('page-starts')}:{page_run(int(number))}")
+        try:
+            number = int(self.request.GET.get(self.page_kwarg, "1"))
+        except ValueError:  # junk: the paginator answers 404
+            return keys
+        if number > 1:
+            keys.append(f"{self.kept_key('page-starts')}:{page_run(number)}")
         return keys
 
     def get_subject_page(self):

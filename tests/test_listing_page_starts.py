@@ -148,3 +148,12 @@ def test_categories_with_and_without_subcategories_each_list_their_own_articles(
         assert (
             titles_on(client, "/en/category/china/") == expected_pages([stories[2], stories[4]])[0]
         )
+
+
+@pytest.mark.parametrize(
+    "page", ["abc", "0", "-1", "²", "٣", "1e9", "99999999999999999999", "9" * 5000, "last"]
+)
+def test_a_junk_page_number_is_a_404_or_a_page_never_an_error(client, page):
+    make_article("Story", tags=[make_tag("economy")])
+    response = client.get("/en/tag/economy/", {"page": page})
+    assert response.status_code in (200, 404), page
