@@ -87,8 +87,11 @@ class HomeView(PublicPageCacheMixin, EditionMixin, TemplateView):
     def get_edition_urls(self):
         return edition_urls(lambda: cached_reverse("news:home"))
 
+    def selection_key(self):
+        return f"home:{translation.get_language()}"
+
     def page_cache_keys(self):
-        return [f"home:{translation.get_language()}"]
+        return [self.selection_key()]
 
     @staticmethod
     def select():
@@ -113,9 +116,7 @@ class HomeView(PublicPageCacheMixin, EditionMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         # A dozen queries that only publishing changes.
         selection = until_published(
-            self.page_cache_keys()[0],
-            self.select,
-            also=lambda selection: selection["changes_at"],
+            self.selection_key(), self.select, also=lambda selection: selection["changes_at"]
         )
         # A chosen story that expires leaves the page by itself: no cached copy outlives it.
         page_changes_at(selection["changes_at"])
