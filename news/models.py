@@ -497,6 +497,12 @@ class ArticleQuerySet(EditionQuerySet):
         show (with it, a page read and built 20 categories of eight names each)."""
         return self.texts_of(code, body=False).newest_first()
 
+    def listed_under(self, relation, ids, now=None):
+        """The list of headlines of a category, tag or author page: articles readers of the
+        active edition can reach at `now` whose `relation` ("category", "tags" or
+        "authors") is among `ids`, newest first."""
+        return self.for_readers(now=now).for_listing().filter(**{f"{relation}__in": ids})
+
     def headlines(self, code=None):
         """Only what a headline shows: its address, time and title in edition `code`."""
         code = code or translation.get_language()
@@ -837,7 +843,7 @@ class Article(FoldedSearch, EditionContent):
         """The `rows` newest articles readers of the active edition can reach whose
         `relation` ("tags", "authors" or "category") is among `ids`, from `start` on
         ((published_at, pk) of the first, as from_position()) if given: what
-        for_readers().for_listing().filter(<relation>__in=ids) reads, in SQL built once
+        listed_under(relation, ids) reads, in SQL built once
         per worker and shape (docs/benchmark.md: building and compiling a list's query
         cost several times running it)."""
         first, later = _listing_pages(relation, len(ids), rows)
@@ -907,8 +913,7 @@ def _listing_pages(relation, how_many, rows):
     examples = {f"id{i}": (2 * i + 1, 2 * i + 2) for i in range(how_many)}
 
     def listing(now, ids):
-        lookup = {f"{relation}__in": [ids[name] for name in examples]}
-        return Article.objects.for_readers(now=now).for_listing().filter(**lookup)
+        return Article.objects.listed_under(relation, [ids[name] for name in examples], now)
 
     def first(now, **ids):
         return listing(now, ids)[:rows]

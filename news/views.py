@@ -197,10 +197,9 @@ class SubjectListView(PublicPageCacheMixin, ArticleListView):
 
     def get_queryset(self):
         relation, ids = self.listed()
-        listing = super().get_queryset
         # Built only if read: pages are read by Article.listing_page; this finds where
         # deep pages start, and reads them with OFFSET when the cache is unreachable.
-        return SimpleLazyObject(lambda: listing().filter(**{f"{relation}__in": ids}))
+        return SimpleLazyObject(lambda: Article.objects.listed_under(relation, ids))
 
     def get_template_names(self):
         # ListView's would add a name made from the listing's model, building the listing.

@@ -1,4 +1,4 @@
-"""The domain's words: published, in_edition, popular, related_to."""
+"""The domain's words: published, in_edition, listed_under, popular, related_to."""
 
 from datetime import timedelta
 
@@ -67,6 +67,29 @@ def test_in_edition_defaults_to_the_active_edition():
     with translation.override("ru"):
         assert list(Article.objects.in_edition()) == [russian]
     assert list(Article.objects.in_edition()) == []
+
+
+def test_a_listing_lists_what_readers_of_the_edition_can_reach_newest_first():
+    tag = make_tag("economy")
+    now = timezone.now()
+    older = make_article("Older", tags=[tag], published_at=now - timedelta(hours=2))
+    newer = make_article("Newer", tags=[tag], published_at=now - timedelta(hours=1))
+    make_article("Draft", tags=[tag], status=Article.Status.DRAFT)
+    scheduled = make_article("Scheduled", tags=[tag], published_at=now + timedelta(hours=1))
+    make_article("Russian only", codes=("ru",), tags=[tag])
+    make_article("Untagged")
+
+    listed = list(Article.objects.listed_under("tags", [tag.pk]))
+    assert listed == [newer, older]
+    # What a page reads, in SQL built once, is the same list.
+    assert list(Article.listing_page("tags", [tag.pk], rows=10)) == listed
+    # A scheduled article is listed from its publish time on.
+    in_two_hours = now + timedelta(hours=2)
+    assert list(Article.objects.listed_under("tags", [tag.pk], in_two_hours)) == [
+        scheduled,
+        newer,
+        older,
+    ]
 
 
 def test_popular_ranks_reads_of_the_edition_over_recent_days():
