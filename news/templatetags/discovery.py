@@ -5,13 +5,13 @@ import json
 
 from django import template
 from django.templatetags.static import static
-from django.urls import reverse
 from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext, pgettext
 
 from core import editions
+from core.memo import cached_reverse
 from core.site import absolute_url
 from news.discovery import hreflang_alternates, w3c
 from news.images import renditions
@@ -71,12 +71,12 @@ def page_meta(context):
 
     article = context.get("article")
     subject = context.get("subject")
-    feeds = [(site_name(), absolute_url(reverse("news:feed")))]
+    feeds = [(site_name(), absolute_url(cached_reverse("news:feed")))]
     if isinstance(subject, Category):
         feeds.append(
             (
                 f"{subject.name} | {site_name()}",
-                absolute_url(reverse("news:category-feed", kwargs={"slug": subject.slug})),
+                absolute_url(cached_reverse("news:category-feed", slug=subject.slug)),
             )
         )
 
@@ -126,7 +126,7 @@ def article_structured_data(context, article):
     publisher = {
         "@type": "Organization",
         "name": site_name(),
-        "url": absolute_url(reverse("news:home")),
+        "url": absolute_url(cached_reverse("news:home")),
         "logo": {
             "@type": "ImageObject",
             "url": absolute_url(static(logo)),
@@ -162,7 +162,7 @@ def article_structured_data(context, article):
     if article.image:
         news_article["image"] = [absolute_url(share_image(article)[0])]
 
-    trail = [(gettext("Main Page"), reverse("news:home"))]
+    trail = [(gettext("Main Page"), cached_reverse("news:home"))]
     trail += [
         (category.name, category.get_absolute_url()) for category in context.get("breadcrumbs", ())
     ]

@@ -11,7 +11,7 @@ from django.utils.translation import gettext, pgettext
 
 from core import editions
 from core.cache import cached, page_fragment
-from core.memo import remembered
+from core.memo import cached_reverse, remembered
 from core.site import absolute_url
 from news import archive, counting
 from news.models import Article, Category, SiteSettings
@@ -74,7 +74,7 @@ def main_navigation(context):
     request = context.get("request")
     return {
         "items": menu_items(code),
-        "home_url": reverse("news:home"),
+        "home_url": cached_reverse("news:home"),
         "here": request.path if request is not None else None,
         "section": top.get_absolute_url() if top is not None else None,
     }
@@ -209,6 +209,13 @@ def highlighted(context, text):
     (news.search.highlighter) on the results page; elsewhere `text`, escaped as any other."""
     highlight = context.get("highlight")
     return highlight(text) if highlight else text
+
+
+@register.simple_tag
+def address(viewname, **kwargs):
+    """{% url %} for the site's own pages, remembered per worker and edition (core.memo):
+    reverse() costs 30–50 µs, and every page asks for the same few addresses."""
+    return cached_reverse(viewname, **kwargs)
 
 
 @register.simple_tag
