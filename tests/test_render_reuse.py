@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone, translation
 
@@ -134,3 +135,70 @@ def test_a_listing_page_reads_its_subject_and_page_starts_with_the_fragments(
     kept = [key for key in with_fragments if key.startswith(("subject:", "page-starts:"))]
     assert len(kept) == 2, with_fragments
     assert single == [], single
+
+
+def card_renders(monkeypatch):
+    """The titles of the cards rendered from includes/card.html from now on."""
+    from django.template import base
+
+    rendered = []
+    real_render = base.Template._render
+
+    def recording_render(template, context):
+        if template.name == "includes/card.html":
+            rendered.append(context["article"].title)
+        return real_render(template, context)
+
+    monkeypatch.setattr(base.Template, "_render", recording_render)
+    return rendered
+
+
+def rendered_page(client, url):
+    # A session cookie: rendered for this request, never answered by the page cache.
+    client.cookies[settings.SESSION_COOKIE_NAME] = "none"
+    response = client.get(url)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_a_card_is_rendered_once_until_content_changes_and_shared_by_list_pages(
+    client, monkeypatch, each_cache
+):
+    politics = make_category("politics")
+    senate = make_tag("senate")
+    older = make_article(
+        "Budget",
+        codes=("en", "ru"),
+        category=politics,
+        tags=[senate],
+        published_at=timezone.now() - timedelta(hours=2),
+    )
+    make_article("Vote", codes=("en", "ru"), category=politics, tags=[senate])
+    rendered = card_renders(monkeypatch)
+
+    first = rendered_page(client, "/en/tag/senate/")
+    assert len(rendered) == 2 and all("[en]" in title for title in rendered)
+    rendered.clear()
+    # Again, and the same cards on the category page: nothing rendered twice.
+    assert rendered_page(client, "/en/tag/senate/") == first
+    assert "Vote" in rendered_page(client, "/en/category/politics/")
+    assert rendered == []
+    # Each edition has its own cards.
+    assert "[ru]" in rendered_page(client, "/ru/tag/senate/")
+    assert len(rendered) == 2
+
+    # A change readers see: the card shows it on the next request.
+    rendered.clear()
+    older.title_en = "Budget passed"
+    older.save()
+    assert "Budget passed" in rendered_page(client, "/en/tag/senate/")
+    assert len(rendered) == 2
+
+
+def test_search_results_cards_are_rendered_for_each_search(client, monkeypatch):
+    make_article("Senate votes the budget")
+    rendered = card_renders(monkeypatch)
+    for _ in range(2):
+        html = rendered_page(client, "/en/search/?q=budget")
+        assert "<mark>budget</mark>" in html.lower()
+    assert len(rendered) == 2

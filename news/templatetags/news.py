@@ -1,6 +1,7 @@
 from urllib.parse import quote
 
 from django import template
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.template.defaultfilters import date as date_format
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -10,7 +11,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, pgettext
 
 from core import editions
-from core.cache import cached, page_fragment
+from core.cache import GenerationMemo, cached, generation, page_fragment
 from core.memo import cached_reverse, remembered
 from core.site import absolute_url
 from news import archive, counting
@@ -209,6 +210,35 @@ def highlighted(context, text):
     (news.search.highlighter) on the results page; elsewhere `text`, escaped as any other."""
     highlight = context.get("highlight")
     return highlight(text) if highlight else text
+
+
+# A list page's twenty cards cost more to render than the rest of its template, and the
+# same cards come back on the category, tag, author and archive pages readers move
+# between: each is kept per worker until content changes (a few megabytes).
+_cards = GenerationMemo(5000)
+
+
+@register.simple_tag(takes_context=True)
+def article_cards(context, articles, level):
+    """The cards of a list of articles (includes/card.html), headings at `level` (text).
+    Search results, where the searched words are marked, are rendered every time."""
+    template = context.template.engine.get_template("includes/card.html")
+
+    def render(article):
+        with context.push(article=article, level=level):
+            return template.render(context)
+
+    # Where media storage may sign each picture's address, as renditions' _local_picture.
+    keep = not context.get("highlight") and isinstance(default_storage, FileSystemStorage)
+    current = generation() if keep else None
+    # MEDIA_URL is part of every picture's address (tests override it).
+    locale = (translation.get_language(), default_storage.base_url, level)
+    return mark_safe(
+        "".join(
+            "\n" + _cards.get(current, (*locale, article.pk), lambda a=article: render(a))
+            for article in articles
+        )
+    )
 
 
 @register.simple_tag
