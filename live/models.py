@@ -17,13 +17,13 @@ from modeltranslation.utils import build_localized_fieldname
 from core import editions
 
 # One naming rule for every upload: random names under folder/YYYY/MM/.
-from news.images import CleanImageField, _random_path, make_renditions
+from news.images import CleanImageField, make_renditions, random_upload_path
 from news.models import Article, EditionContent, EditionQuerySet
 from news.sanitize import clean_html
 
 
 def entry_image_path(instance, filename):
-    return _random_path("live", filename)
+    return random_upload_path("live", filename)
 
 
 class LiveCoverageQuerySet(models.QuerySet):

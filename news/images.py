@@ -51,7 +51,7 @@ WEBP_QUALITY = 80
 SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
 
 
-def _random_path(folder, filename):
+def random_upload_path(folder, filename):
     """A random name under `folder`/YYYY/MM/; only a known extension survives from `filename`."""
     extension = posixpath.splitext(filename)[1].lower().lstrip(".")
     if extension not in FORMATS.values():
@@ -60,15 +60,15 @@ def _random_path(folder, filename):
 
 
 def article_image_path(instance, filename):
-    return _random_path("articles", filename)
+    return random_upload_path("articles", filename)
 
 
 def author_photo_path(instance, filename):
-    return _random_path("authors", filename)
+    return random_upload_path("authors", filename)
 
 
 def body_image_path(instance, filename):
-    return _random_path("body", filename)
+    return random_upload_path("body", filename)
 
 
 class CleanImage(SimpleUploadedFile):
