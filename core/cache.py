@@ -383,35 +383,6 @@ class LocalCopies:
 local_copies = LocalCopies(16 * 1024 * 1024)
 
 
-class GenerationMemo:
-    """Values this process computed in one content generation, up to `size` of them, the
-    oldest forgotten first: a new generation forgets them all at once. For the parts of
-    pages that many pages share, which only a change readers can see alters."""
-
-    def __init__(self, size):
-        self.size = size
-        self.kept = (None, {})  # (generation, {key: value}), replaced in one assignment
-        self.lock = threading.Lock()  # the development server serves from threads
-
-    def get(self, current, key, compute):
-        """The value of `key` in generation `current` (generation()), computed if not
-        kept; with no generation (the cache unreachable), always computed."""
-        if current is None:
-            return compute()
-        kept_generation, values = self.kept
-        if kept_generation != current:
-            values = {}
-            self.kept = (current, values)
-        value = values.get(key)
-        if value is None:
-            value = compute()
-            with self.lock:
-                while len(values) >= self.size:
-                    del values[next(iter(values))]
-                values[key] = value
-        return value
-
-
 def _storable(response):
     """Whether the response may be shared: a page or a permanent redirect, no cookie."""
     return response.status_code in (200, 301) and not response.cookies and not response.streaming

@@ -11,6 +11,7 @@ but the edition are read once for the whole page.
 import contextlib
 import contextvars
 import functools
+import threading
 
 from django.urls import get_resolver, get_script_prefix, get_urlconf, reverse
 from django.utils import timezone, translation
@@ -64,3 +65,28 @@ def remembered(function):
 def cached_reverse(viewname, **kwargs):
     """reverse(viewname, kwargs=kwargs), remembered; kwargs must be hashable."""
     return reverse(viewname, kwargs=kwargs)
+
+
+class BoundedMemo:
+    """Values this process computed, by key, up to `size` of them, the oldest forgotten
+    first: for values whose key says all they depend on (an article's version, say), so
+    that nothing expires them but room."""
+
+    def __init__(self, size):
+        self.size = size
+        self.values = {}
+        self.lock = threading.Lock()  # the development server serves from threads
+
+    def get(self, key, compute):
+        value = self.values.get(key)
+        if value is None:
+            value = compute()
+            with self.lock:
+                while len(self.values) >= self.size:
+                    del self.values[next(iter(self.values))]
+                self.values[key] = value
+        return value
+
+    def clear(self):
+        with self.lock:
+            self.values.clear()

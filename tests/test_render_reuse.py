@@ -12,7 +12,7 @@ from django.core.cache import cache
 from django.utils import timezone, translation
 
 from core.cache import GENERATION_KEY
-from core.memo import cached_reverse
+from core.memo import BoundedMemo, cached_reverse
 from tests.builders import make_article, make_category, make_tag
 from widgets.models import City, WeatherReading
 
@@ -161,23 +161,23 @@ def rendered_page(client, url):
     return response.content.decode()
 
 
-def test_a_card_is_rendered_once_until_content_changes_and_shared_by_list_pages(
+def test_a_card_is_rendered_once_per_version_of_its_article_and_shared_by_list_pages(
     client, monkeypatch, each_cache
 ):
     politics = make_category("politics")
     senate = make_tag("senate")
-    older = make_article(
+    budget = make_article(
         "Budget",
         codes=("en", "ru"),
         category=politics,
         tags=[senate],
         published_at=timezone.now() - timedelta(hours=2),
     )
-    make_article("Vote", codes=("en", "ru"), category=politics, tags=[senate])
+    vote = make_article("Vote", codes=("en", "ru"), category=politics, tags=[senate])
     rendered = card_renders(monkeypatch)
 
     first = rendered_page(client, "/en/tag/senate/")
-    assert len(rendered) == 2 and all("[en]" in title for title in rendered)
+    assert sorted(rendered) == [budget.title_en, vote.title_en]
     rendered.clear()
     # Again, and the same cards on the category page: nothing rendered twice.
     assert rendered_page(client, "/en/tag/senate/") == first
@@ -187,12 +187,18 @@ def test_a_card_is_rendered_once_until_content_changes_and_shared_by_list_pages(
     assert "[ru]" in rendered_page(client, "/ru/tag/senate/")
     assert len(rendered) == 2
 
-    # A change readers see: the card shows it on the next request.
+    # Another article published: only its card is new.
     rendered.clear()
-    older.title_en = "Budget passed"
-    older.save()
+    debate = make_article("Debate", category=politics, tags=[senate])
+    assert "Debate" in rendered_page(client, "/en/tag/senate/")
+    assert rendered == [debate.title_en]
+
+    # An article edited: its card shows the change on the next request.
+    rendered.clear()
+    budget.title_en = "Budget passed"
+    budget.save()
     assert "Budget passed" in rendered_page(client, "/en/tag/senate/")
-    assert len(rendered) == 2
+    assert rendered == ["Budget passed"]
 
 
 def test_search_results_cards_are_rendered_for_each_search(client, monkeypatch):
@@ -202,3 +208,16 @@ def test_search_results_cards_are_rendered_for_each_search(client, monkeypatch):
         html = rendered_page(client, "/en/search/?q=budget")
         assert "<mark>budget</mark>" in html.lower()
     assert len(rendered) == 2
+
+
+def test_a_bounded_memo_forgets_the_oldest_value_first():
+    memo = BoundedMemo(2)
+    computed = []
+
+    def value(key):
+        return memo.get(key, lambda: computed.append(key) or key.upper())
+
+    assert [value("a"), value("b"), value("a"), value("c")] == ["A", "B", "A", "C"]
+    assert computed == ["a", "b", "c"]
+    assert value("b") == "B" and value("a") == "A"  # "a", the oldest, was forgotten
+    assert computed == ["a", "b", "c", "a"]

@@ -11,8 +11,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, pgettext
 
 from core import editions
-from core.cache import GenerationMemo, cached, generation, page_fragment
-from core.memo import cached_reverse, remembered
+from core.cache import cached, page_fragment
+from core.memo import BoundedMemo, cached_reverse, remembered
 from core.site import absolute_url
 from news import archive, counting
 from news.models import Article, Category, SiteSettings
@@ -213,9 +213,10 @@ def highlighted(context, text):
 
 
 # A list page's twenty cards cost more to render than the rest of its template, and the
-# same cards come back on the category, tag, author and archive pages readers move
-# between: each is kept per worker until content changes (a few megabytes).
-_cards = GenerationMemo(5000)
+# same cards come back on the home, category, tag, author and archive pages, before and
+# after each publication: each card is kept per worker (a few megabytes), by the
+# version of its article (its last save) and what else it depends on.
+kept_cards = BoundedMemo(5000)
 
 
 @register.simple_tag(takes_context=True)
@@ -230,15 +231,17 @@ def article_cards(context, articles, level):
 
     # Where media storage may sign each picture's address, as renditions' _local_picture.
     keep = not context.get("highlight") and isinstance(default_storage, FileSystemStorage)
-    current = generation() if keep else None
     # MEDIA_URL is part of every picture's address (tests override it).
     locale = (translation.get_language(), default_storage.base_url, level)
-    return mark_safe(
-        "".join(
-            "\n" + _cards.get(current, (*locale, article.pk), lambda a=article: render(a))
-            for article in articles
-        )
-    )
+    cards = []
+    for article in articles:
+        version = vars(article).get("updated_at")  # never a query for a deferred column
+        if keep and version is not None:
+            key = (*locale, article.pk, version)
+            cards.append(kept_cards.get(key, lambda article=article: render(article)))
+        else:
+            cards.append(render(article))
+    return mark_safe("".join(f"\n{card}" for card in cards))
 
 
 @register.simple_tag
