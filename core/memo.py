@@ -11,6 +11,7 @@ but the edition are read once for the whole page.
 import contextlib
 import contextvars
 import functools
+import sys
 import threading
 
 from django.urls import get_resolver, get_script_prefix, get_urlconf, reverse
@@ -68,13 +69,14 @@ def cached_reverse(viewname, **kwargs):
 
 
 class BoundedMemo:
-    """Values this process computed, by key, up to `size` of them, the oldest forgotten
-    first: for values whose key says all they depend on (an article's version, say), so
-    that nothing expires them but room."""
+    """Values this process computed, by key, up to `max_bytes` of them (as sys.getsizeof
+    counts), the oldest forgotten first: for values whose key says all they depend on
+    (an article's version, say), so that nothing expires them but room."""
 
-    def __init__(self, size):
-        self.size = size
+    def __init__(self, max_bytes):
+        self.max_bytes = max_bytes
         self.values = {}
+        self.size = 0
         self.lock = threading.Lock()  # the development server serves from threads
 
     def get(self, key, compute):
@@ -82,11 +84,14 @@ class BoundedMemo:
         if value is None:
             value = compute()
             with self.lock:
-                while len(self.values) >= self.size:
-                    del self.values[next(iter(self.values))]
-                self.values[key] = value
+                if key not in self.values:
+                    self.values[key] = value
+                    self.size += sys.getsizeof(value)
+                while self.size > self.max_bytes:
+                    self.size -= sys.getsizeof(self.values.pop(next(iter(self.values))))
         return value
 
     def clear(self):
         with self.lock:
             self.values.clear()
+            self.size = 0

@@ -2,6 +2,7 @@
 selections that still follow what readers may see when nothing is written, and
 addresses remembered per edition."""
 
+import sys
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
@@ -211,7 +212,7 @@ def test_search_results_cards_are_rendered_for_each_search(client, monkeypatch):
 
 
 def test_a_bounded_memo_forgets_the_oldest_value_first():
-    memo = BoundedMemo(2)
+    memo = BoundedMemo(2 * sys.getsizeof("A"))  # room for two values of one letter
     computed = []
 
     def value(key):

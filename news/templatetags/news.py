@@ -213,10 +213,11 @@ def highlighted(context, text):
 
 
 # A list page's twenty cards cost more to render than the rest of its template, and the
-# same cards come back on the home, category, tag, author and archive pages, before and
-# after each publication: each card is kept per worker (a few megabytes), by the
-# version of its article (its last save) and what else it depends on.
-kept_cards = BoundedMemo(5000)
+# same cards come back on the category, tag, author and archive pages, before and after
+# each publication: each card is kept per worker, by the version of its article (its
+# last save) and what else it depends on. 24 MB: some 10,000 cards with a picture,
+# 40,000 without, inside a worker's memory budget (docs/benchmark.md).
+kept_cards = BoundedMemo(24 * 1024 * 1024)
 
 
 @register.simple_tag(takes_context=True)
