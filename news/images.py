@@ -339,13 +339,20 @@ def _rendition_suffix(width, extension):
     return f"-{width}w.{extension}"
 
 
+def addresses_last(storage):
+    """Whether `storage` gives a file the same address every time (the local disk), so
+    that an address, or markup made of addresses, can be kept; other storages may sign
+    each URL they give."""
+    return isinstance(storage, FileSystemStorage)
+
+
 def _rendition_url(storage, stem):
     """The URL of the rendition whose name is `stem` + suffix, as a function of the suffix.
 
     On the local disk a name's URL is the storage's address of the name, so the stem's
     URL is worked out once per image instead of once per rendition (16 per picture, a
-    list page shows 20 pictures). Other storages may sign each URL: asked each time."""
-    if isinstance(storage, FileSystemStorage):
+    list page shows 20 pictures). Other storages: asked each time (addresses_last)."""
+    if addresses_last(storage):
         prefix = storage.url(stem)
         return lambda suffix: prefix + suffix
     return lambda suffix: storage.url(stem + suffix)

@@ -1,7 +1,6 @@
 from urllib.parse import quote
 
 from django import template
-from django.core.files.storage import FileSystemStorage, default_storage
 from django.template.defaultfilters import date as date_format
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -15,6 +14,7 @@ from core.cache import cached, page_fragment
 from core.memo import BoundedMemo, cached_reverse, remembered
 from core.site import absolute_url
 from news import archive, counting
+from news.images import addresses_last
 from news.models import Article, Category, SiteSettings
 
 register = template.Library()
@@ -230,10 +230,11 @@ def article_cards(context, articles, level):
         with context.push(article=article, level=level):
             return template.render(context)
 
-    # Where media storage may sign each picture's address, as renditions' _local_picture.
-    keep = not context.get("highlight") and isinstance(default_storage, FileSystemStorage)
+    # Not where the images' storage may sign each picture's address.
+    storage = Article._meta.get_field("image").storage
+    keep = not context.get("highlight") and addresses_last(storage)
     # MEDIA_URL is part of every picture's address (tests override it).
-    locale = (translation.get_language(), default_storage.base_url, level)
+    locale = (translation.get_language(), storage.base_url, level)
     cards = []
     for article in articles:
         version = vars(article).get("updated_at")  # never a query for a deferred column

@@ -3,11 +3,10 @@
 import functools
 
 from django import template
-from django.core.files.storage import FileSystemStorage
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from news.images import focus_of, renditions
+from news.images import addresses_last, focus_of, renditions
 
 register = template.Library()
 
@@ -68,7 +67,7 @@ def article_picture(article, sizes="100vw", alt="", loading="eager", aspect=None
     """An article's lead image as a <picture> with srcset per format (see picture_context)."""
     image = article.image
     storage = image.storage
-    if not isinstance(storage, FileSystemStorage):  # it may sign each URL: asked every time
+    if not addresses_last(storage):  # it may sign each URL: asked every time
         return picture_html(
             picture_context(
                 image, article.image_width, article.image_height, sizes, alt, loading, aspect
