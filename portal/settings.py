@@ -156,6 +156,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.edition",
             ],
+            # {% load i18n %}: Django's tags, with fixed texts worked out once per worker.
+            "libraries": {"i18n": "core.templatetags.kept_i18n"},
         },
     },
 ]

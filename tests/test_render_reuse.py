@@ -10,6 +10,8 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.core.cache import cache
+from django.template import Context, Engine, engines
+from django.templatetags import i18n as django_i18n
 from django.utils import timezone, translation
 
 from core.cache import GENERATION_KEY
@@ -222,3 +224,59 @@ def test_a_bounded_memo_forgets_the_oldest_value_first():
     assert computed == ["a", "b", "c"]
     assert value("b") == "B" and value("a") == "A"  # "a", the oldest, was forgotten
     assert computed == ["a", "b", "c", "a"]
+
+
+def render_template(source):
+    return engines["django"].from_string(source)
+
+
+def test_a_fixed_text_is_translated_in_each_edition_it_is_rendered_in():
+    page = render_template('{% load i18n %}<b>{% translate "Search the news" %}</b>')
+    renders = {}
+    for code in ("en", "ru", "zh-hans", "en"):
+        with translation.override(code):
+            renders.setdefault(code, []).append(page.render({}))
+    assert renders["en"] == ["<b>Search the news</b>", "<b>Search the news</b>"]
+    assert renders["ru"] == ["<b>Поиск по новостям</b>"]
+    assert renders["zh-hans"] == ["<b>搜索新闻</b>"]
+
+
+def test_a_fixed_text_is_translated_once_per_edition(monkeypatch):
+    page = render_template('{% load i18n %}{% translate "Search" %}')
+    resolved = []
+    real_render = django_i18n.TranslateNode.render
+
+    def counting_render(node, context):
+        resolved.append(translation.get_language())
+        return real_render(node, context)
+
+    monkeypatch.setattr(django_i18n.TranslateNode, "render", counting_render)
+    for code in ("ru", "ru", "kk", "ru", "kk"):
+        with translation.override(code):
+            page.render({})
+    assert resolved == ["ru", "kk"]
+
+
+def test_translate_renders_as_djangos_own_tag_does():
+    source = (
+        "{% load i18n %}"
+        "{% translate word %}|"
+        '{% translate ", " context "list separator" %}|'
+        '{% translate "Search" as label %}[{{ label }}]|'
+        '{% translate "Kazinform" context kind %}|'
+        '{% translate "Search"|upper %}|'
+        '{% translate "<b>" %}{% translate "100%" %}|'
+        '{% autoescape off %}{% translate "<b>" %}{% endautoescape %}|'
+        '{% translate "Search" noop %}'
+    )
+    ours = render_template(source)
+    djangos = Engine(libraries={"i18n": "django.templatetags.i18n"}).from_string(source)
+    seen = []
+    for code in ("ru", "zh-hans", "ru"):
+        for values in ({"word": "Search", "kind": "site name"}, {"word": "Tags", "kind": "x"}):
+            with translation.override(code):
+                expected = djangos.render(Context(values))
+                assert ours.render(values) == expected
+                seen.append(expected)
+    assert seen[0] == "Поиск|, |[Поиск]|Казинформ|ПОИСК|<b>100%|<b>|Search", seen[0]
+    assert seen[1].startswith("Теги|, |[Поиск]|Kazinform|"), seen[1]
