@@ -12,5 +12,7 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from core import security_txt, signals  # noqa: F401 (security_txt registers a check)
+        from core.translated_querysets import build_each_class_once
 
         signals.connect()
+        build_each_class_once()

@@ -37,6 +37,7 @@ from modeltranslation.utils import build_localized_fieldname, get_translation_fi
 
 from core import editions
 from core.casefold import fold
+from core.loading import LoadedFromRows
 from core.memo import cached_reverse
 from core.prepared import PreparedQuery, give_prefetched
 from core.singleton import SingletonModel
@@ -171,9 +172,10 @@ def edition_bits(edition_fields):
     )
 
 
-class EditionContent(models.Model):
+class EditionContent(LoadedFromRows):
     """Content that exists in some editions only: where all of its `edition_fields`
-    are filled. The one definition of "in which editions" for every model."""
+    are filled. The one definition of "in which editions" for every model. Its rows
+    carry every edition's texts, so it loads them directly (core.loading)."""
 
     edition_fields = ()
 
