@@ -10,6 +10,7 @@ from django.utils import timezone, translation
 from django.utils.feedgenerator import Enclosure
 from django.utils.html import escape
 from django.utils.translation import gettext, pgettext
+from modeltranslation.utils import build_localized_fieldname
 
 from core import cache, editions
 from core.site import absolute_url, as_site_request
@@ -45,6 +46,31 @@ def image_sizes(articles):
     return known | fresh
 
 
+def names_by_article(relation, articles):
+    """{article id: [names]} of the `relation` ("tags" or "authors") of `articles` that
+    have a name in the active edition, in the related model's order: one query of names,
+    where prefetch_related() built two querysets and a dozen instances per article
+    (half the time of a feed rendered afresh)."""
+    field = Article._meta.get_field(relation)
+    subject = field.remote_field.through._meta.get_field(field.m2m_reverse_field_name())
+    name = build_localized_fieldname("name", translation.get_language())
+    ordering = [
+        f"-{subject.name}__{key[1:]}" if key.startswith("-") else f"{subject.name}__{key}"
+        for key in field.related_model._meta.ordering
+    ]
+    rows = (
+        field.remote_field.through.objects.filter(article__in=[article.pk for article in articles])
+        .exclude(**{f"{subject.name}__{name}": ""})
+        .exclude(**{f"{subject.name}__{name}__isnull": True})
+        .order_by(*ordering)
+        .values_list("article_id", f"{subject.name}__{name}")
+    )
+    names = {}
+    for article_id, subject_name in rows:
+        names.setdefault(article_id, []).append(subject_name)
+    return names
+
+
 class EditionFeed(Feed):
     """The newest articles of the active edition; one instance per request."""
 
@@ -69,10 +95,11 @@ class EditionFeed(Feed):
             .newest_first()
             # Items show this edition's texts but its body.
             .texts_of(body=False)
-            .select_related("category")
-            .prefetch_related("authors", "tags")[:FEED_LENGTH]
+            .select_related("category")[:FEED_LENGTH]
         )
         self.sizes = image_sizes(items)
+        self.author_names = names_by_article("authors", items)
+        self.tag_names = names_by_article("tags", items)
         return items
 
     def title(self, obj):
@@ -110,12 +137,11 @@ class EditionFeed(Feed):
         return timezone.localtime(item.published_at)
 
     def item_author_name(self, item):
-        names = [author.name for author in item.authors.all() if author.name]
-        return ", ".join(names) or None
+        return ", ".join(self.author_names.get(item.pk, ())) or None
 
     def item_categories(self, item):
         names = [item.category.name] if item.category.name else []
-        return names + [tag.name for tag in item.tags.all() if tag.name]
+        return names + self.tag_names.get(item.pk, [])
 
     def item_enclosures(self, item):
         if not item.image:

@@ -94,6 +94,37 @@ def test_feed_item_has_link_guid_date_lead_author_categories_and_image(client):
     assert int(enclosure.length) == article.image.size > 0
 
 
+def test_each_item_names_its_own_tags_and_authors_in_order_and_only_those_named_here(client):
+    politics = make_category("politics", name="Politics")
+    senate, budget = make_tag("senate", name="Senate"), make_tag("budget", name="Budget")
+    unnamed_in_russian = make_tag("astana", codes=("en",), name="Astana")
+    adlet, bota = make_author("adlet", name="Adlet"), make_author("bota", name="Bota")
+    make_article("First", codes=("en", "ru"), category=politics, tags=[senate, budget])
+    make_article(
+        "Second",
+        codes=("en", "ru"),
+        category=politics,
+        tags=[unnamed_in_russian, senate],
+        authors=[bota, adlet],
+        published_at=timezone.now() - timedelta(minutes=5),
+    )
+    for code, expected in {
+        "en": [
+            (["Politics [en]", "Astana [en]", "Senate [en]"], "Adlet [en], Bota [en]"),
+            (["Politics [en]", "Budget [en]", "Senate [en]"], None),
+        ],
+        "ru": [
+            (["Politics [ru]", "Senate [ru]"], "Adlet [ru], Bota [ru]"),
+            (["Politics [ru]", "Budget [ru]", "Senate [ru]"], None),
+        ],
+    }.items():
+        parsed, _response = feed(client, f"/{code}/rss/")
+        shown = [
+            ([tag.term for tag in entry.tags], entry.get("author")) for entry in parsed.entries
+        ]
+        assert shown == expected, code
+
+
 def test_feed_survives_an_image_missing_from_storage(client):
     article = make_article(image=png())
     article.image.storage.delete(article.image.name)
