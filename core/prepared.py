@@ -18,7 +18,8 @@ length): both are refused when the query is first compiled.
 import copy
 import datetime
 import threading
-from dataclasses import dataclass
+import weakref
+from dataclasses import dataclass, field
 
 from django.db import connections, router
 from django.db.models.query import ModelIterable
@@ -31,6 +32,8 @@ class _Compiled:
     sql: str
     params: tuple
     places: dict  # value name -> positions of its parameters
+    # Per connection (the backend's converters are its methods): {column: converters}.
+    converters: weakref.WeakKeyDictionary = field(default_factory=weakref.WeakKeyDictionary)
 
 
 class PreparedQuery:
@@ -60,10 +63,16 @@ class PreparedQuery:
             value = _db_value(values[name], connection)
             for position in positions:
                 params[position] = value
-        # A copy per call, on this thread's connection, answering the kept SQL.
+        # A copy per call, on this thread's connection, answering the kept SQL with the
+        # kept converters of its columns (working them out cost as much as a query).
         compiler = copy.copy(compiled.compiler)
         compiler.connection = connection
         compiler.as_sql = lambda *args, **kwargs: (compiled.sql, params)
+        converters = compiled.converters.get(connection)
+        if converters is None:
+            columns = [selected[0] for selected in compiler.select[: compiler.col_count]]
+            converters = compiled.converters[connection] = compiler.get_converters(columns)
+        compiler.get_converters = lambda expressions: converters
         return list(ModelIterable(_CompiledQuerySet(self.model, alias, compiler)))
 
     def _compiled_for(self, alias, code):
