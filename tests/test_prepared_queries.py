@@ -75,6 +75,28 @@ def test_it_is_built_once_per_edition_and_reads_that_editions_texts():
         assert build.calls > built
 
 
+def test_the_columns_converters_are_worked_out_once_and_still_convert(monkeypatch):
+    from django.db.models.sql.compiler import SQLCompiler
+
+    published = [make_article(published_at=timezone.now() - timedelta(hours=n)) for n in (1, 2)]
+    prepared = PreparedQuery(Article, published_besides, pk=(1, 2), now=EXAMPLE_TIMES)
+    worked_out = []
+    real = SQLCompiler.get_converters
+
+    def counting_get_converters(compiler, expressions):
+        worked_out.append(len(expressions))
+        return real(compiler, expressions)
+
+    monkeypatch.setattr(SQLCompiler, "get_converters", counting_get_converters)
+    with translation.override("en"):
+        for article in published * 3:
+            [other] = prepared(pk=article.pk, now=timezone.now())
+            # Datetimes come back as aware datetimes on every database.
+            assert other.published_at.tzinfo is not None
+            assert other.published_at == next(a for a in published if a != article).published_at
+    assert len(worked_out) == 1
+
+
 def test_a_call_is_one_query():
     article = make_article()
     prepared = PreparedQuery(Article, published_besides, pk=(1, 2), now=EXAMPLE_TIMES)
