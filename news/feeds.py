@@ -48,22 +48,16 @@ def image_sizes(articles):
 
 def names_by_article(relation, articles):
     """{article id: [names]} of the `relation` ("tags" or "authors") of `articles` that
-    have a name in the active edition, in the related model's order: one query of names,
-    where prefetch_related() built two querysets and a dozen instances per article
-    (half the time of a feed rendered afresh)."""
+    exist in the active edition, in their model's order: one query of names, where
+    prefetch_related() built two querysets and a dozen instances per article (half the
+    time of a feed rendered afresh)."""
     field = Article._meta.get_field(relation)
-    subject = field.remote_field.through._meta.get_field(field.m2m_reverse_field_name())
+    to_article = field.related_query_name()
     name = build_localized_fieldname("name", translation.get_language())
-    ordering = [
-        f"-{subject.name}__{key[1:]}" if key.startswith("-") else f"{subject.name}__{key}"
-        for key in field.related_model._meta.ordering
-    ]
     rows = (
-        field.remote_field.through.objects.filter(article__in=[article.pk for article in articles])
-        .exclude(**{f"{subject.name}__{name}": ""})
-        .exclude(**{f"{subject.name}__{name}__isnull": True})
-        .order_by(*ordering)
-        .values_list("article_id", f"{subject.name}__{name}")
+        field.related_model.objects.in_edition()
+        .filter(**{f"{to_article}__in": [article.pk for article in articles]})
+        .values_list(to_article, name)
     )
     names = {}
     for article_id, subject_name in rows:
