@@ -931,6 +931,29 @@ def _listing_pages(relation, how_many, rows):
     )
 
 
+class StoredCensus(models.Model):
+    """The last full count of a sitemap's census (news.sitemap_census), kept in the
+    database as well as in the cache, so that an emptied cache is not a count of every
+    published row (half a second at a million articles) on the next crawl.
+
+    Saves are found again by their update time; what that cannot show (a deletion, a
+    save that leaves `updated_at` alone) moves `epoch`, and a census counted in another
+    epoch than the current one is not used.
+    """
+
+    key = models.CharField(max_length=200, primary_key=True)
+    epoch = models.BigIntegerField(default=0)
+    counted_in_epoch = models.BigIntegerField(null=True)
+    counted = models.DateTimeField(null=True)
+    pages = models.JSONField(null=True)
+
+    def __str__(self):
+        return self.key
+
+    def change_reaches_readers(self, created):
+        return False  # a count of what readers see, which their changes already announced
+
+
 class LatestInTag(models.Model):
     """One of the newest articles readers of an edition can reach under a tag, kept ahead of
     reading (news.related) so that related news cost one short query per page.

@@ -17,19 +17,27 @@ refresh counts again only the pages that may have changed:
 A row changed in no way the two can see (raw SQL, a bulk update that leaves
 `updated_at` alone) shows within KEEP_SECONDS, when everything is counted afresh;
 so does anything while the cache is unreachable, when nothing is kept.
+
+Each full count is also stored in the database (news.models.StoredCensus): with the
+cache emptied (a restart, an eviction), the census starts again from it and counts the
+pages whose rows were published or updated since, instead of every page. Versions do
+not survive the cache, so what only they show (a deletion, a save that leaves
+`updated_at` alone) moves the stored census's epoch, and a census counted in an earlier
+epoch is not used.
 """
 
 import operator
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import reduce
 
-from django.db import transaction
+from django.db import router, transaction
 from django.db.models import F, Max, Q
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
 from core import cache
+from news.models import StoredCensus
 
 KEEP_SECONDS = 3600
 # How late a transaction's commit may follow the update time it wrote and still be seen.
@@ -102,20 +110,29 @@ class KeptCensus:
         if cache.generation() is None:  # unreachable: nothing can be kept
             return self.count(now)
         kept = cache.get_many([self.key]).get(self.key)
+        row = None  # the stored census's row, once read ({} if there is none)
+        if kept is None:
+            row = self.stored_row()
+            kept = self.stored(row)
         if kept is None or now - kept["counted"] > timedelta(seconds=KEEP_SECONDS):
             highest = self.page_of(self.model.objects.aggregate(last=Max("pk"))["last"] or 0)
             # Read before counting: a change committed after the count moves a version
-            # after this, so the next refresh counts its page again.
+            # (or the stored census's epoch) after this, so it is not missed.
             versions = self.versions(highest)
+            epoch = self.epoch(row)
             kept = {"counted": now, "pages": self.count(now)}
+            self.store(kept, epoch)
         else:
             dirty = self.touched(kept["now"], now)
             versions = self.versions(max((*kept["pages"], *dirty), default=0))
-            dirty |= {
-                page
-                for page in versions.keys() | kept["versions"].keys()
-                if versions.get(page) != kept["versions"].get(page)
-            }
+            # A census from the database has no versions to compare: what they would
+            # show, its epoch did (stored()).
+            if kept["versions"] is not None:
+                dirty |= {
+                    page
+                    for page in versions.keys() | kept["versions"].keys()
+                    if versions.get(page) != kept["versions"].get(page)
+                }
             if dirty:
                 kept["pages"] = {
                     **{page: groups for page, groups in kept["pages"].items() if page not in dirty},
@@ -130,11 +147,61 @@ class KeptCensus:
         keys = {self.version_key(page): page for page in range(1, highest + PAGES_AHEAD + 1)}
         return {keys[key]: version for key, version in cache.get_many(list(keys)).items()}
 
-    def changed(self, sender, instance, created=False, **kwargs):
-        """A save or deletion: a new version for the row's page, now and once committed."""
+    def stored_row(self):
+        """The stored census's row, as a dict ({} if there is none)."""
+        fields = ("epoch", "counted_in_epoch", "counted", "pages")
+        return self.stored_rows().filter(key=self.key).values(*fields).first() or {}
+
+    def stored(self, row=None):
+        """The census last counted in full, from the database (`row`, else read), as
+        `current()` keeps it but with no versions; None if there is none, or if it was
+        counted before a change that update times cannot show (in an earlier epoch)."""
+        row = self.stored_row() if row is None else row
+        if not row or row["counted_in_epoch"] != row["epoch"]:
+            return None
+        pages = {
+            int(page): {
+                int(bits): datetime.fromisoformat(latest) for bits, latest in groups.items()
+            }
+            for page, groups in row["pages"].items()
+        }
+        return {"counted": row["counted"], "now": row["counted"], "pages": pages, "versions": None}
+
+    def epoch(self, row=None):
+        """The epoch a full count starts in, from the stored census's `row` if just read.
+        Its row is made if there is none, so that a change during the count moves it."""
+        if row is None:
+            row = self.stored_rows().filter(key=self.key).values("epoch").first() or {}
+        if row:
+            return row["epoch"]
+        self.stored_rows().bulk_create([StoredCensus(key=self.key)], ignore_conflicts=True)
+        return 0  # or another process's new row, which a change would have moved
+
+    def stored_rows(self):
+        # The primary's: a replica's may be behind a change that moved the epoch.
+        return StoredCensus.objects.using(router.db_for_write(StoredCensus))
+
+    def store(self, kept, epoch):
+        """Store a full count made in `epoch`, unless a change moved the epoch meanwhile."""
+        pages = {
+            str(page): {str(bits): latest.isoformat() for bits, latest in groups.items()}
+            for page, groups in kept["pages"].items()
+        }
+        self.stored_rows().filter(key=self.key, epoch=epoch).update(
+            counted_in_epoch=epoch, counted=kept["counted"], pages=pages
+        )
+
+    def changed(self, sender, instance, created=False, signal=None, **kwargs):
+        """A save or deletion: a new version for the row's page, now and once committed;
+        if update times will not show it, a new epoch for the stored census."""
         reaches_readers = getattr(instance, "change_reaches_readers", None)
         if reaches_readers is not None and not reaches_readers(created):
             return
+        update_fields = kwargs.get("update_fields")
+        if signal is post_delete or (
+            update_fields is not None and "updated_at" not in update_fields
+        ):
+            self.stored_rows().filter(key=self.key).update(epoch=F("epoch") + 1)
         key = self.version_key(self.page_of(instance.pk))
 
         def bump():

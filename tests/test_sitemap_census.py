@@ -11,7 +11,7 @@ from django.db import connection
 from django.utils import timezone
 
 from core.editions import bit
-from news.models import Article
+from news.models import Article, StoredCensus
 from news.sitemap_census import KEEP_SECONDS, LOOKBACK, KeptCensus
 from news.sitemaps import ArticleSitemap
 from tests.builders import make_article
@@ -44,7 +44,17 @@ def without_edition(article, code):
 
 
 def test_the_kept_census_is_always_what_a_fresh_count_finds(census):
-    rng = random.Random(12)
+    walk_at_random(census, random.Random(12))
+
+
+def test_a_census_started_again_from_the_database_is_what_a_fresh_count_finds(census):
+    walk_at_random(census, random.Random(7), cache_emptied=True)
+
+
+def walk_at_random(census, rng, cache_emptied=False):
+    """Change articles at random in every way that changes the census, and see that the
+    kept census is what a fresh count finds after each step; with `cache_emptied`, the
+    cache also loses everything now and then (the census starts from the database)."""
     articles = [make_article(codes=rng.sample(CODES, rng.randint(1, 3))) for _ in range(10)]
     census.current()
 
@@ -85,10 +95,19 @@ def test_the_kept_census_is_always_what_a_fresh_count_finds(census):
     def time_passes():
         census.clock.shift(timedelta(minutes=rng.choice([1, 7, 30])))
 
+    def status_saved_alone(article):
+        published = article.status == Article.Status.PUBLISHED
+        article.status = Article.Status.DRAFT if published else Article.Status.PUBLISHED
+        article.save(update_fields=["status"])
+
+    def empty_the_cache():
+        django_cache.clear()
+
     on_one = [unpublish, publish, delete, drop_an_edition, add_an_edition]
-    on_one.append(bulk_unpublish_with_no_signal)
+    on_one += [bulk_unpublish_with_no_signal, status_saved_alone]
+    others = [create, time_passes] + [empty_the_cache] * 2 * cache_emptied
     for step in range(80):
-        action = rng.choice([create, time_passes, *on_one])
+        action = rng.choice([*others, *on_one])
         if action in on_one and not articles:
             action = create
         if action in on_one:
@@ -169,3 +188,56 @@ def test_without_the_cache_every_census_is_counted_afresh(census, settings):
     assert census.current() == fresh(census) != {}
     article.delete()
     assert census.current() == fresh(census) == {}
+
+
+def test_an_emptied_cache_counts_again_only_the_pages_changed_since_the_stored_count(
+    census, monkeypatch
+):
+    articles = [make_article() for _ in range(9)]
+    census.clock.shift(LOOKBACK * 2)  # so that the count does not look at them again
+    census.current()
+    edited = articles[4]
+    edited.title_en = "Edited"
+    edited.save()
+    django_cache.clear()
+    counted = []
+    count = census.count
+    monkeypatch.setattr(
+        census, "count", lambda now, pages=None: counted.append(pages) or count(now, pages)
+    )
+
+    assert census.current() == fresh(census)
+    assert counted == [{census.page_of(edited.pk)}, None]  # the page, then fresh() here
+
+
+@pytest.mark.parametrize("change", ["deletion", "save of the status alone"])
+def test_a_change_update_times_cannot_show_makes_an_emptied_cache_count_everything(census, change):
+    articles = [make_article() for _ in range(6)]
+    census.current()
+    census.clock.shift(LOOKBACK * 2)
+    assert census.stored() is not None
+    if change == "deletion":
+        articles[2].delete()
+    else:
+        articles[2].status = Article.Status.DRAFT
+        articles[2].save(update_fields=["status"])
+    assert census.stored() is None
+
+    django_cache.clear()
+    assert census.current() == fresh(census)
+    assert census.stored() is not None  # counted afresh, and stored again
+
+
+def test_a_count_a_deletion_overtook_is_not_stored(census, monkeypatch):
+    articles = [make_article() for _ in range(3)]
+    count = census.count
+
+    def count_while_a_deletion_commits(now, pages=None):
+        counted = count(now, pages)
+        articles[0].delete()
+        return counted
+
+    monkeypatch.setattr(census, "count", count_while_a_deletion_commits)
+    census.current()
+    assert StoredCensus.objects.get(key=census.key).pages is None
+    assert census.stored() is None
