@@ -53,6 +53,19 @@ def test_generated_articles_are_realistic(newsroom):
             assert getattr(article, build_localized_fieldname("dateline_city", code))
 
 
+def test_generated_chinese_is_written_as_chinese_is(newsroom):
+    call_command("generate_articles", "--end=2026-01-31", count=40, seed=3)
+    chinese = [a for a in generated() if "zh-hans" in a.editions()]
+    assert chinese
+    for article in chinese:
+        assert " " not in article.title_zh_hans  # no spaces between Chinese words
+        assert article.lead_zh_hans.endswith("。")
+        assert article.lead_zh_hans.count("。") == 1  # one sentence, with no "." after it
+        assert "." not in article.lead_zh_hans
+    english = [a for a in generated() if "en" in a.editions()]
+    assert all(a.lead_en.endswith(".") and a.lead_en.count(".") == 1 for a in english)
+
+
 def test_up_to_adds_only_what_is_missing(newsroom):
     call_command("generate_articles", "--end=2026-01-31", up_to=40, seed=1)
     call_command("generate_articles", "--end=2026-01-31", up_to=50, seed=1)

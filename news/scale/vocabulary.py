@@ -272,6 +272,10 @@ CITIES = {
     "uz": ["Остона", "Олмаота", "Чимкент", "Қарағанди", "Ақтўбе", "Павлодар"],
 }
 
+# Chinese is written without spaces between words and ends a sentence with "。".
+WORD_SEPARATORS = {"zh-hans": ""}
+SENTENCE_ENDS = {"zh-hans": "。"}
+
 SENTENCES = {
     "en": "{subject} {action} {topic}. The work in {city} will continue next year, officials said. "
     "Experts note that the measures affect thousands of residents.",
