@@ -115,29 +115,40 @@ class KeptCensus:
             row = self.stored_row()
             kept = self.stored(row)
         if kept is None or now - kept["counted"] > timedelta(seconds=KEEP_SECONDS):
-            highest = self.page_of(self.model.objects.aggregate(last=Max("pk"))["last"] or 0)
-            # Read before counting: a change committed after the count moves a version
-            # (or the stored census's epoch) after this, so it is not missed.
-            versions = self.versions(highest)
-            epoch = self.epoch(row)
-            kept = {"counted": now, "pages": self.count(now)}
-            self.store(kept, epoch)
-        else:
-            dirty = self.touched(kept["now"], now)
-            versions = self.versions(max((*kept["pages"], *dirty), default=0))
-            # A census from the database has no versions to compare: what they would
-            # show, its epoch did (stored()).
-            if kept["versions"] is not None:
-                dirty |= {
-                    page
-                    for page in versions.keys() | kept["versions"].keys()
-                    if versions.get(page) != kept["versions"].get(page)
-                }
-            if dirty:
-                kept["pages"] = {
-                    **{page: groups for page, groups in kept["pages"].items() if page not in dirty},
-                    **{page: groups for page, groups in self.count(now, dirty).items() if groups},
-                }
+            return self.count_afresh(now, row)
+        dirty = self.touched(kept["now"], now)
+        versions = self.versions(max((*kept["pages"], *dirty), default=0))
+        # A census from the database has no versions to compare: what they would show,
+        # its epoch did (stored()).
+        if kept["versions"] is not None:
+            dirty |= {
+                page
+                for page in versions.keys() | kept["versions"].keys()
+                if versions.get(page) != kept["versions"].get(page)
+            }
+        if dirty:
+            kept["pages"] = {
+                **{page: groups for page, groups in kept["pages"].items() if page not in dirty},
+                **{page: groups for page, groups in self.count(now, dirty).items() if groups},
+            }
+        return self.keep(kept, now, versions)
+
+    def count_afresh(self, now=None, row=None):
+        """Count every page, keep the census in the cache and store it in the database
+        (`row`: the stored census's, if just read): what `current()` does once an hour,
+        and `manage.py count_sitemaps` from cron, so that no reader's request waits
+        for it."""
+        now = now or timezone.now()
+        highest = self.page_of(self.model.objects.aggregate(last=Max("pk"))["last"] or 0)
+        # Read before counting: a change committed after the count moves a version (or
+        # the stored census's epoch) after this, so it is not missed.
+        versions = self.versions(highest)
+        epoch = self.epoch(row)
+        kept = {"counted": now, "pages": self.count(now)}
+        self.store(kept, epoch)
+        return self.keep(kept, now, versions)
+
+    def keep(self, kept, now, versions):
         kept |= {"now": now, "versions": versions}
         cache.set_many({self.key: kept}, KEEP_SECONDS)
         return kept["pages"]

@@ -345,6 +345,13 @@ def add_kind(kind, sitemap):
         KeptCensus(sitemap).connect()
 
 
+def readable_kinds():
+    """The ReadableSitemap classes of the index's sections (articles, galleries), each of
+    which has a census (news.sitemap_census)."""
+    kinds = {make.func for _code, make in SECTIONS.values()}
+    return sorted((k for k in kinds if issubclass(k, ReadableSitemap)), key=lambda k: k.__name__)
+
+
 def connect():
     """Keep the census of the articles' pages as they change (news.sitemap_census)."""
     KeptCensus(ArticleSitemap).connect()

@@ -1,12 +1,14 @@
 """The sitemap index's census of article pages, kept as articles change instead of
 counted at every change (news.sitemap_census): always what a fresh count finds."""
 
+import io
 import random
 from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
 from django.core.cache import cache as django_cache
+from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
@@ -241,3 +243,24 @@ def test_a_count_a_deletion_overtook_is_not_stored(census, monkeypatch):
     census.current()
     assert StoredCensus.objects.get(key=census.key).pages is None
     assert census.stored() is None
+
+
+def test_count_sitemaps_counts_afresh_so_that_readers_requests_need_not(census, monkeypatch):
+    make_article(codes=("en", "ru"))
+    census.current()
+    census.clock.shift(timedelta(seconds=KEEP_SECONDS - 60))
+    out = io.StringIO()
+    call_command("count_sitemaps", stdout=out)
+    assert "news.Article: 1 sitemap pages counted" in out.getvalue()
+    assert census.stored()["pages"] == fresh(census)
+
+    # An hour after the first count, but not after the command's: nothing counted afresh.
+    census.clock.shift(timedelta(seconds=120))
+    counted = []
+    count = census.count
+    monkeypatch.setattr(
+        census, "count", lambda now, pages=None: counted.append(pages) or count(now, pages)
+    )
+    pages = census.current()
+    assert counted == []
+    assert pages == fresh(census)
