@@ -272,7 +272,8 @@ CITIES = {
     "uz": ["Остона", "Олмаота", "Чимкент", "Қарағанди", "Ақтўбе", "Павлодар"],
 }
 
-# Chinese is written without spaces between words and ends a sentence with "。".
+# Between words, and after a sentence, where not " " and ". ": Chinese is written
+# without spaces between words and ends a sentence with "。".
 WORD_SEPARATORS = {"zh-hans": ""}
 SENTENCE_ENDS = {"zh-hans": "。"}
 

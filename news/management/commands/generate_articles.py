@@ -164,11 +164,9 @@ class Command(BaseCommand):
             separator = vocabulary.WORD_SEPARATORS.get(code, " ")
             title = separator.join((words["subject"], words["action"], words["topic"]))
             paragraph = vocabulary.SENTENCES[code].format(**words)
-            end = vocabulary.SENTENCE_ENDS.get(code, ".")
+            end = vocabulary.SENTENCE_ENDS.get(code, ". ")
             fields[build_localized_fieldname("title", code)] = title
-            # The first sentence: "。" ends it in Chinese, ". " elsewhere.
-            first = paragraph.split(end if end != "." else ". ")[0]
-            fields[build_localized_fieldname("lead", code)] = first + end
+            fields[build_localized_fieldname("lead", code)] = paragraph.split(end)[0] + end.strip()
             fields[build_localized_fieldname("body", code)] = "".join(
                 f"<p>{paragraph}</p>" for _ in range(rng.randint(3, 6))
             )
