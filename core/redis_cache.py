@@ -64,7 +64,7 @@ class RedisCacheClient(redis.RedisCacheClient):
             # The pool's options (timeouts, parser), not one of its connections: a pool
             # hands its connections out one command at a time.
             connection = connections[index] = pool.connection_class(**pool.connection_kwargs)
-        return connection, connection._sock is None  # redis-py's socket, None until connected
+        return connection, not connection.is_connected
 
 
 class RedisCache(redis.RedisCache):
