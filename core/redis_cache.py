@@ -49,21 +49,16 @@ class RedisCacheClient(redis.RedisCacheClient):
 
     def _own_connection(self):
         """(this thread's connection to a server reads may use, whether it is unconnected)."""
-        index = self._get_connection_pool_index(write=False)
+        pool = self._get_connection_pool(write=False)
         connections = getattr(self._own, "connections", None)
         if connections is None or self._own.pid != os.getpid():  # none, or the parent's
             connections = self._own.connections = {}
             self._own.pid = os.getpid()
-        connection = connections.get(index)
+        connection = connections.get(pool)
         if connection is None:
-            if index not in self._pools:  # as Django's _get_connection_pool() makes it
-                self._pools[index] = self._pool_class.from_url(
-                    self._servers[index], **self._pool_options
-                )
-            pool = self._pools[index]
             # The pool's options (timeouts, parser), not one of its connections: a pool
             # hands its connections out one command at a time.
-            connection = connections[index] = pool.connection_class(**pool.connection_kwargs)
+            connection = connections[pool] = pool.connection_class(**pool.connection_kwargs)
         return connection, not connection.is_connected
 
 
