@@ -1,8 +1,12 @@
 """`manage.py benchmark` reads wrk's figures right and refuses what it cannot measure."""
 
+import io
+
 import pytest
 from django.core.management import CommandError, call_command
+from django.core.management.base import OutputWrapper
 
+from core.management.commands import benchmark
 from core.management.commands.benchmark import parse_wrk
 
 # Recorded from wrk 4.1 (Debian) against a local server answering 404 to one path
@@ -82,3 +86,50 @@ def test_without_redis_the_production_profile_is_refused(settings, monkeypatch):
     # SQLite (the default) or PostgreSQL without Redis: neither is the production profile.
     with pytest.raises(CommandError, match="benchmark the production profile"):
         call_command("benchmark")
+
+
+def test_each_case_is_compared_with_the_trivial_view_measured_around_it(monkeypatch, capsys):
+    """The machine slows down over the round: /healthz answers 2,000 req/s before the
+    first case and 1,000 after it. A case at 750 req/s between them is 0.5× the trivial
+    view (their mean), not 0.375× the first measurement."""
+    command = benchmark.Command()
+    trivial_runs = iter([2000, 1000])
+
+    def run_wrk(paths, port, duration, connections):
+        if paths != ["/healthz"]:
+            rps = 750
+        elif connections == 1:
+            rps = 5000
+        else:
+            rps = next(trivial_runs)
+        errors = {"non_2xx": 0, "socket_errors": 0, "timeouts": 0}
+        return {"rps": rps, "p50": 1.0, "p99": 2.0, **errors}
+
+    class Server:
+        pid = 0
+
+        def send_signal(self, signal):
+            pass
+
+        def wait(self, timeout):
+            pass
+
+    monkeypatch.setattr(command, "start_gunicorn", lambda port, workers, environment: Server())
+    monkeypatch.setattr(command, "warm_up", lambda port, paths: None)
+    monkeypatch.setattr(command, "run_wrk", run_wrk)
+    monkeypatch.setattr(command, "worker_memory", lambda pid: [])
+    monkeypatch.setattr(
+        command,
+        "cases",
+        lambda urls: [("one case", benchmark.UNCACHED, ["/en/"], None)],
+    )
+    options = {"port": 9999, "workers": 2, "rounds": 1, "duration": 1, "latency_duration": 1}
+    options["connections"] = 16
+    output = io.StringIO()
+    command.stdout, command.stderr = OutputWrapper(output), OutputWrapper(io.StringIO())
+    command.pages({}, options)
+    table = output.getvalue()
+
+    assert "| one case | 750 | 1.0 | 2.0 | 1.00 | 0.500 | 0 |" in table
+    # The trivial row: the median of its full-load runs, its -c1 latency once per round.
+    assert "| trivial (/healthz) | 1,500 | 1.0 | 2.0 | 1.00 | 1.000 | 0 |" in table

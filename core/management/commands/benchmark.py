@@ -6,6 +6,8 @@ machine are noise. Two servers run side by side, one as in production and one
 with the page cache off (`PAGE_CACHE_SECONDS=0`), so that the pages a crawler or
 a shared link reaches (rendered, not cached) are measured as well as cached ones.
 The cases run in interleaved rounds and each figure is the median of the rounds.
+The machine's speed drifts over a round's minutes, so each case's ratio is taken to
+the trivial view measured just before and just after it (their mean).
 
 Then a crawler spike (256 connections over thousands of distinct articles on the
 production profile, cache emptied first) and, in-process, what crawlers and
@@ -59,6 +61,7 @@ SEARCH_WORDS = [
     "water",
 ]
 PRODUCTION, UNCACHED = "production", "uncached"
+TRIVIAL = "trivial (/healthz)"
 
 
 def parse_wrk(output):
@@ -151,7 +154,6 @@ class Command(BaseCommand):
         None leaves it as the previous case left it.
         """
         return [
-            ("trivial (/healthz)", PRODUCTION, ["/healthz"], None),
             (f"article, rendered, {len(urls['article'])} URLs", UNCACHED, urls["article"], None),
             ("article, rendered, one URL", UNCACHED, urls["article"][:1], None),
             ("home, rendered", UNCACHED, ["/en/"], None),
@@ -191,10 +193,14 @@ class Command(BaseCommand):
         results = {}
         try:
             # A worker's first requests load translations and compile templates: not measured.
+            self.warm_up(ports[PRODUCTION], ["/healthz"] * 8)
             for _name, server, paths, _state in self.cases(urls):
                 self.warm_up(ports[server], paths[:4] * 2)
             for round_number in range(options["rounds"]):
                 self.stdout.write(f"round {round_number + 1} of {options['rounds']}…")
+                # The trivial view brackets every case: measured before the first, then
+                # after each (the next case's "before").
+                before = self.measure_trivial(ports[PRODUCTION], options, results, latency=True)
                 for name, server, paths, state in self.cases(urls):
                     self.stderr.write(f"  {name}")
                     if state == "cold":
@@ -209,7 +215,10 @@ class Command(BaseCommand):
                     elif state == "warm":
                         self.warm_up(ports[server], paths)
                     single = self.run_wrk(paths, ports[server], options["latency_duration"], 1)
-                    results.setdefault(name, []).append((load, single))
+                    after = self.measure_trivial(ports[PRODUCTION], options, results)
+                    trivial = (before["rps"] + after["rps"]) / 2
+                    results.setdefault(name, []).append((load, single, load["rps"] / trivial))
+                    before = after
             memory = {kind: self.worker_memory(server.pid) for kind, server in servers.items()}
         finally:
             for server in servers.values():
@@ -218,9 +227,19 @@ class Command(BaseCommand):
                 server.wait(timeout=30)
         self.report_pages(results, memory, options["connections"])
 
+    def measure_trivial(self, port, options, results, latency=False):
+        """/healthz at full load (and at -c1 if `latency`), recorded as the trivial row."""
+        load = self.run_wrk(["/healthz"], port, options["duration"], options["connections"])
+        single = None
+        if latency:
+            single = self.run_wrk(["/healthz"], port, options["latency_duration"], 1)
+        results.setdefault(TRIVIAL, []).append((load, single, 1.0))
+        return load
+
     def report_pages(self, results, memory, connections):
-        median = lambda runs, index, key: statistics.median(run[index][key] for run in runs)  # noqa: E731
-        trivial = median(results["trivial (/healthz)"], 0, "rps")
+        median = lambda runs, index, key: statistics.median(  # noqa: E731
+            run[index][key] for run in runs if run[index] is not None
+        )
         self.stdout.write(
             f"\n| case | req/s (c{connections}) | p50 ms | p99 ms | one request (c1) ms "
             "| × trivial | errors |\n|---|---:|---:|---:|---:|---:|---:|"
@@ -231,12 +250,13 @@ class Command(BaseCommand):
                 run[index][key]
                 for run in runs
                 for index in (0, 1)
+                if run[index] is not None
                 for key in ("non_2xx", "socket_errors", "timeouts")
             )
             self.stdout.write(
                 f"| {name} | {rps:,.0f} | {median(runs, 0, 'p50'):.1f} "
                 f"| {median(runs, 0, 'p99'):.1f} | {median(runs, 1, 'p50'):.2f} "
-                f"| {rps / trivial:.3f} | {errors} |"
+                f"| {statistics.median(run[2] for run in runs):.3f} | {errors} |"
             )
         for kind, sizes in memory.items():
             self.stdout.write(
