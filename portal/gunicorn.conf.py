@@ -1,5 +1,6 @@
 """gunicorn settings for the production profile; the environment can override each."""
 
+import gc
 import multiprocessing
 import os
 
@@ -25,3 +26,11 @@ if _preload not in ("0", "1"):
 preload_app = _preload == "1"
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+def pre_fork(server, worker):
+    """Move what the master loaded (Django, the project, translations: some 130,000
+    objects) out of the garbage collector's sight before each fork: a worker's full
+    collections then walk only what the worker made (each took 70-80 ms otherwise, every
+    ~1,000 pages), and collecting leaves the pages shared with the master unwritten."""
+    gc.freeze()
