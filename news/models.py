@@ -499,11 +499,15 @@ class ArticleQuerySet(EditionQuerySet):
         show (with it, a page read and built 20 categories of eight names each)."""
         return self.texts_of(code, body=False).newest_first()
 
+    def under(self, relation, ids):
+        """Articles whose `relation` ("category", "tags" or "authors") is among `ids`: what
+        a category, tag or author page lists."""
+        return self.filter(**{f"{relation}__in": ids})
+
     def listed_under(self, relation, ids, now=None):
         """The list of headlines of a category, tag or author page: articles readers of the
-        active edition can reach at `now` whose `relation` ("category", "tags" or
-        "authors") is among `ids`, newest first."""
-        return self.for_readers(now=now).for_listing().filter(**{f"{relation}__in": ids})
+        active edition can reach at `now` `under(relation, ids)`, newest first."""
+        return self.for_readers(now=now).for_listing().under(relation, ids)
 
     def headlines(self, code=None):
         """Only what a headline shows: its address, time and title in edition `code`."""

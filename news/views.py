@@ -40,14 +40,16 @@ def until_published(key, compute, also=None, next_publication=None):
     """`compute()`, which only publishing changes, cached until content changes or the
     next scheduled article comes out (or `also(value)`, a moment of its own).
 
-    `next_publication()`: when the next scheduled article comes out, read once for the
-    several values one request may compute (asked afresh by default)."""
+    `next_publication(value)`: when the next scheduled article that could change `value`
+    comes out (by default, any scheduled article; asked after compute() from a moment
+    read before it, so that what comes out meanwhile is seen again)."""
 
     def stamped():
+        now = timezone.now()
+        value = compute()
         if next_publication is not None:
-            return {"value": compute(), "until": next_publication()}
-        now = timezone.now()  # before compute(): what comes out meanwhile is seen again
-        return {"value": compute(), "until": Article.objects.next_publication(now)}
+            return {"value": value, "until": next_publication(value)}
+        return {"value": value, "until": Article.objects.next_publication(now)}
 
     def expires(entry):
         moments = [entry["until"], also(entry["value"]) if also and entry["value"] else None]
@@ -170,6 +172,7 @@ class SubjectListView(PublicPageCacheMixin, ArticleListView):
         if not hasattr(self, "_subject_page"):
             slug = self.kwargs["slug"]
             code = translation.get_language()
+            now = timezone.now()
 
             def find():
                 subject = (
@@ -185,14 +188,28 @@ class SubjectListView(PublicPageCacheMixin, ArticleListView):
                     raise Http404  # before anything is stored: junk addresses fill no cache
                 return {"subject": subject, **self.subject_context(subject)}
 
-            self._subject_page = until_published(self.kept_key("subject"), find)
+            self._subject_page = until_published(
+                self.kept_key("subject"),
+                find,
+                next_publication=lambda page: self.next_publication_in(page, now),
+            )
         return self._subject_page
+
+    def next_publication_in(self, page, now):
+        """When the next scheduled article of subject page `page` (get_subject_page()'s)
+        comes out after `now`: what the page lists changes then, with no write to say so.
+        Other subjects' articles coming out leave it as it is."""
+        return Article.objects.under(*self.listed_in(page)).next_publication(now)
 
     def get_subject(self):
         return self.get_subject_page()["subject"]
 
     def listed(self):
         """(relation, ids): the page lists the articles whose relation is among ids."""
+        return self.listed_in(self.get_subject_page())
+
+    def listed_in(self, page):
+        """listed() of subject page `page` (get_subject_page()'s)."""
         raise NotImplementedError
 
     def get_queryset(self):
@@ -215,10 +232,13 @@ class SubjectListView(PublicPageCacheMixin, ArticleListView):
         # A deep page found from nothing keeps a run of starts per PAGES_PER_WALK pages
         # before it: one question for all of them of when they go stale.
         now = timezone.now()
-        next_publication = functools.cache(lambda: Article.objects.next_publication(now))
+        page = self.get_subject_page()
+        next_publication = functools.cache(lambda: self.next_publication_in(page, now))
 
         def walk(run, find):
-            return until_published(f"{key}:{run}", find, next_publication=next_publication)
+            return until_published(
+                f"{key}:{run}", find, next_publication=lambda _starts: next_publication()
+            )
 
         starts = page_starts(queryset, per_page, walk)
         return super().get_paginator(
@@ -244,8 +264,8 @@ class CategoryView(SubjectListView):
             "descendant_ids": category.descendant_ids(),
         }
 
-    def listed(self):
-        return "category", self.get_subject_page()["descendant_ids"]
+    def listed_in(self, page):
+        return "category", page["descendant_ids"]
 
     def get_context_data(self, **kwargs):
         page = self.get_subject_page()
@@ -258,16 +278,16 @@ class TagView(SubjectListView):
     subject_model = Tag
     template_name = "news/tag.html"
 
-    def listed(self):
-        return "tags", [self.get_subject().pk]
+    def listed_in(self, page):
+        return "tags", [page["subject"].pk]
 
 
 class AuthorView(SubjectListView):
     subject_model = Author
     template_name = "news/author.html"
 
-    def listed(self):
-        return "authors", [self.get_subject().pk]
+    def listed_in(self, page):
+        return "authors", [page["subject"].pk]
 
 
 # Archive addresses outside these years are bad input (and the date arithmetic of

@@ -114,6 +114,52 @@ def test_a_scheduled_article_coming_out_moves_every_page(client):
             assert titles_on(client, f"/en/tag/budget/?page={number}") == titles
 
 
+def reads_of_what_is_kept(client, url):
+    """The queries for `url` that read the tag itself or walk to where pages start."""
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    return [
+        query["sql"]
+        for query in queries
+        if 'FROM "news_tag"' in query["sql"]
+        or query["sql"].startswith('SELECT "news_article"."published_at" AS "published_at", ')
+    ]
+
+
+def test_another_subjects_article_coming_out_leaves_this_ones_pages_kept(client, settings):
+    """What a tag page keeps (the tag, where its pages start) expires when one of its own
+    scheduled articles comes out, not when any article does: a newsroom schedules all
+    day, and every listing read again after each would be read cold."""
+    settings.PAGE_CACHE_SECONDS = 0  # rendered each time, from what the page keeps
+    now = timezone.now()
+    tag = make_tag("budget")
+    tagged_articles(tag, 8, now - timedelta(hours=2))
+    make_article("Other", tags=[make_tag("sport")], published_at=now + timedelta(minutes=4))
+    with time_machine.travel(now, tick=False):
+        assert reads_of_what_is_kept(client, "/en/tag/budget/?page=3")
+        assert not reads_of_what_is_kept(client, "/en/tag/budget/?page=3")
+    # Within the ten minutes anything is kept at most.
+    with time_machine.travel(now + timedelta(minutes=5), tick=False):
+        assert not reads_of_what_is_kept(client, "/en/tag/budget/?page=3")
+
+
+def test_a_subcategorys_scheduled_article_coming_out_moves_its_parents_pages(client):
+    now = timezone.now()
+    world = make_category("world")
+    asia = make_category("asia", parent=world)
+    articles = [
+        make_article(f"Item {number}", category=world, published_at=now - timedelta(hours=number))
+        for number in range(1, 6)
+    ]
+    scheduled = make_article("Later", category=asia, published_at=now + timedelta(minutes=10))
+    with time_machine.travel(now, tick=False):
+        for number, titles in enumerate(expected_pages(articles), start=1):
+            assert titles_on(client, f"/en/category/world/?page={number}") == titles
+    with time_machine.travel(now + timedelta(minutes=11), tick=False):
+        for number, titles in enumerate(expected_pages([*articles, scheduled]), start=1):
+            assert titles_on(client, f"/en/category/world/?page={number}") == titles
+
+
 def test_with_the_cache_down_deep_pages_are_still_right(client, settings):
     settings.CACHES = redis_cache("redis://127.0.0.1:1/0")  # nothing listens there
     tag = make_tag("housing")
