@@ -7,22 +7,25 @@ from django.db import connection
 from django.utils import translation
 
 from core.cache import local_copies
-from news.templatetags.news import kept_cards
+from news.templatetags.news import kept_cards, kept_fragments
 from tests.caching import redis_cache, require_redis
 
 
 @pytest.fixture(autouse=True)
 def fresh_cache():
-    """Each test starts with an empty cache, no page or card kept by this process (an
-    earlier test's rows may have had the same ids and times), the default edition active."""
+    """Each test starts with an empty cache, no page, card or fragment kept by this
+    process (an earlier test's rows may have had the same ids and times), the default
+    edition active."""
     cache.clear()
     local_copies.clear()
     kept_cards.clear()
+    kept_fragments.clear()
     translation.activate("en")
     yield
     cache.clear()
     local_copies.clear()
     kept_cards.clear()
+    kept_fragments.clear()
     translation.deactivate()
 
 

@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 
 from core.cache import GENERATION_KEY
 from core.memo import BoundedMemo, cached_reverse
+from news.models import DailyViews
 from tests.builders import make_article, make_category, make_tag
 from widgets.models import City, WeatherReading
 
@@ -211,6 +212,58 @@ def test_search_results_cards_are_rendered_for_each_search(client, monkeypatch):
         html = rendered_page(client, "/en/search/?q=budget")
         assert "<mark>budget</mark>" in html.lower()
     assert len(rendered) == 2
+
+
+def masthead_renders(monkeypatch):
+    """The masthead templates rendered from now on (kept ones are not rendered)."""
+    from news.templatetags import news
+
+    rendered = []
+    real = news.render_to_string
+
+    def counting(template_name, values, *args, **kwargs):
+        if template_name == "includes/masthead.html":
+            rendered.append(values["here"])
+        return real(template_name, values, *args, **kwargs)
+
+    monkeypatch.setattr(news, "render_to_string", counting)
+    return rendered
+
+
+def test_the_masthead_is_rendered_once_per_menu_state_and_shows_each_change(client, monkeypatch):
+    world = make_category("world", name="World")
+    first = make_article("First", category=world)
+    second = make_article("Second", category=world)
+    rendered = masthead_renders(monkeypatch)
+    for article in (first, second):  # two articles of a section: one masthead
+        html = rendered_page(client, article.get_absolute_url())
+        assert '<a href="/en/category/world/" aria-current="true">World' in html
+    assert rendered == [None]
+    assert 'aria-current="page">World' in rendered_page(client, "/en/category/world/")
+    assert rendered == [None, "/en/category/world/"]
+    # A renamed section: the menu shows its new name on the next page.
+    world.name_en = "The world"
+    world.save()
+    assert ">The world</a>" in rendered_page(client, first.get_absolute_url())
+    # What a reader searched for stays in the search box of that page only.
+    assert 'value="senate"' in rendered_page(client, "/en/search/?q=senate")
+    assert 'value=""' in rendered_page(client, first.get_absolute_url())
+
+
+def test_the_most_read_list_shows_a_retitled_article_on_the_next_page(client):
+    articles = [make_article(f"Read{number}") for number in range(3)]
+    for count, article in enumerate(articles, start=1):
+        DailyViews.objects.create(
+            article=article, edition="en", day=timezone.localdate(), count=count * 10
+        )
+    assert "Read2" in rendered_page(client, "/en/")
+    assert (
+        "Read2"
+        not in rendered_page(client, articles[2].get_absolute_url()).split('class="popular"')[1]
+    )
+    articles[2].title_en = "Retitled"
+    articles[2].save()
+    assert "Retitled" in rendered_page(client, "/en/").split('class="popular"')[1]
 
 
 def test_a_bounded_memo_forgets_the_oldest_value_first():

@@ -59,26 +59,46 @@ def menu_items(code):
     return site_chrome(code)["menu"]
 
 
-@register.inclusion_tag("includes/navigation.html", takes_context=True)
-def main_navigation(context):
-    """Top categories of the edition with news in them, for the main menu (cached until
-    content changes), with the page's own section marked: the top category of the
-    category or article being read, from what the page already has in its context."""
-    code = translation.get_language()
+# Rendered alike on nearly every page of an edition, and costing more to render than to
+# recognise: the masthead with the main menu, and the most read list. Each is kept per
+# worker by everything it shows.
+kept_fragments = BoundedMemo(2 * 1024 * 1024)
 
+
+def render_kept(key, template_name, values):
+    return kept_fragments.get(key, lambda: mark_safe(render_to_string(template_name, values)))
+
+
+@register.simple_tag(takes_context=True)
+def masthead(context):
+    """The brand, the search form and the main menu: the edition's top categories with
+    news in them (cached until content changes), with the page's own section marked: the
+    top category of the category or article being read, from what the page already has
+    in its context."""
+    code = translation.get_language()
+    items = menu_items(code)
+    home_url = cached_reverse("news:home")
     trail = context.get("breadcrumbs") or []
     subject = context.get("subject")
     # Archive pages' trails are dates, not sections: they mark no menu item.
     top = trail[0] if trail else subject
-    if not isinstance(top, Category):
-        top = None
+    section = top.get_absolute_url() if isinstance(top, Category) else None
     request = context.get("request")
-    return {
-        "items": menu_items(code),
-        "home_url": cached_reverse("news:home"),
-        "here": request.path if request is not None else None,
-        "section": top.get_absolute_url() if top is not None else None,
+    here = request.path if request is not None else None
+    if here != home_url and all(url != here for _name, url in items):
+        here = None  # not a page of the menu's: what marks it is the same for all of them
+    values = {
+        "items": items,
+        "home_url": home_url,
+        "search_url": cached_reverse("news:search"),
+        "here": here,
+        "section": section,
+        "query": context.get("query"),
     }
+    if values["query"]:  # what was searched: as many mastheads as searches, none kept
+        return render_to_string("includes/masthead.html", values)
+    key = ("masthead", code, home_url, here, section, tuple(map(tuple, items)))
+    return render_kept(key, "includes/masthead.html", values)
 
 
 @register.simple_tag
@@ -93,7 +113,7 @@ def site_phone():
     return site_chrome(translation.get_language())["phone"]
 
 
-@register.inclusion_tag("includes/popular.html")
+@register.simple_tag
 def popular_articles(limit=POPULAR_LIMIT, exclude=None):
     """The edition's most read articles of the last days (cached briefly), without
     `exclude`, the article being read. One more is kept so that the list stays full
@@ -106,7 +126,9 @@ def popular_articles(limit=POPULAR_LIMIT, exclude=None):
     )
     if exclude is not None:
         articles = [article for article in articles if article.pk != exclude.pk]
-    return {"articles": articles[:limit]}
+    shown = articles[:limit]
+    key = ("popular", code, tuple((article.pk, article.slug, article.title) for article in shown))
+    return render_kept(key, "includes/popular.html", {"articles": shown})
 
 
 @register.inclusion_tag("includes/switcher.html", takes_context=True)
