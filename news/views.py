@@ -198,8 +198,12 @@ class SubjectListView(PublicPageCacheMixin, ArticleListView):
     def next_publication_in(self, page, now):
         """When the next scheduled article of subject page `page` (get_subject_page()'s)
         comes out after `now`: what the page lists changes then, with no write to say so.
-        Other subjects' articles coming out leave it as it is."""
-        return Article.objects.under(*self.listed_in(page)).next_publication(now)
+        Other subjects' articles coming out leave it as it is. Read once per request,
+        from the first `now` asked: what the subject and its page starts both keep."""
+        if not hasattr(self, "_next_publication"):
+            listed = Article.objects.under(*self.listed_in(page))
+            self._next_publication = listed.next_publication(now)
+        return self._next_publication
 
     def get_subject(self):
         return self.get_subject_page()["subject"]
@@ -233,11 +237,12 @@ class SubjectListView(PublicPageCacheMixin, ArticleListView):
         # before it: one question for all of them of when they go stale.
         now = timezone.now()
         page = self.get_subject_page()
-        next_publication = functools.cache(lambda: self.next_publication_in(page, now))
 
         def walk(run, find):
             return until_published(
-                f"{key}:{run}", find, next_publication=lambda _starts: next_publication()
+                f"{key}:{run}",
+                find,
+                next_publication=lambda _starts: self.next_publication_in(page, now),
             )
 
         starts = page_starts(queryset, per_page, walk)
