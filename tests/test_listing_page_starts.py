@@ -100,18 +100,24 @@ def test_an_unpublished_article_leaves_its_page_and_the_later_ones_close_up(clie
         assert titles_on(client, f"/en/tag/water/?page={number}") == titles
 
 
+def assert_pages_move_when_it_comes_out(client, url, articles, scheduled, now):
+    """Every page of `url` lists `articles` at `now`, and `scheduled` among them once it
+    has come out (it is due within ten minutes of `now`)."""
+    with time_machine.travel(now, tick=False):
+        for number, titles in enumerate(expected_pages(articles), start=1):
+            assert titles_on(client, f"{url}?page={number}") == titles
+    with time_machine.travel(now + timedelta(minutes=11), tick=False):
+        for number, titles in enumerate(expected_pages([*articles, scheduled]), start=1):
+            assert titles_on(client, f"{url}?page={number}") == titles
+
+
 def test_a_scheduled_article_coming_out_moves_every_page(client):
     now = timezone.now()
     tag = make_tag("budget")
     articles = tagged_articles(tag, 6, now - timedelta(hours=2))
     scheduled = make_article("Scheduled", tags=[tag], published_at=now + timedelta(minutes=10))
-    with time_machine.travel(now, tick=False):
-        for number, titles in enumerate(expected_pages(articles), start=1):
-            assert titles_on(client, f"/en/tag/budget/?page={number}") == titles
-    # Nothing was saved when its time came: the kept starts expire by themselves.
-    with time_machine.travel(now + timedelta(minutes=11), tick=False):
-        for number, titles in enumerate(expected_pages([*articles, scheduled]), start=1):
-            assert titles_on(client, f"/en/tag/budget/?page={number}") == titles
+    # Nothing is saved when its time comes: the kept starts expire by themselves.
+    assert_pages_move_when_it_comes_out(client, "/en/tag/budget/", articles, scheduled, now)
 
 
 def reads_of_what_is_kept(client, url):
@@ -152,12 +158,7 @@ def test_a_subcategorys_scheduled_article_coming_out_moves_its_parents_pages(cli
         for number in range(1, 6)
     ]
     scheduled = make_article("Later", category=asia, published_at=now + timedelta(minutes=10))
-    with time_machine.travel(now, tick=False):
-        for number, titles in enumerate(expected_pages(articles), start=1):
-            assert titles_on(client, f"/en/category/world/?page={number}") == titles
-    with time_machine.travel(now + timedelta(minutes=11), tick=False):
-        for number, titles in enumerate(expected_pages([*articles, scheduled]), start=1):
-            assert titles_on(client, f"/en/category/world/?page={number}") == titles
+    assert_pages_move_when_it_comes_out(client, "/en/category/world/", articles, scheduled, now)
 
 
 def test_with_the_cache_down_deep_pages_are_still_right(client, settings):
