@@ -266,6 +266,75 @@ def test_the_most_read_list_shows_a_retitled_article_on_the_next_page(client):
     assert "Retitled" in rendered_page(client, "/en/").split('class="popular"')[1]
 
 
+def template_renders(monkeypatch, template_name):
+    """How many times `template_name` is rendered by render_to_string from now on."""
+    from news.templatetags import news
+
+    rendered = []
+    real = news.render_to_string
+
+    def counting(name, values, *args, **kwargs):
+        if name == template_name:
+            rendered.append(name)
+        return real(name, values, *args, **kwargs)
+
+    monkeypatch.setattr(news, "render_to_string", counting)
+    return rendered
+
+
+def head(html):
+    return html.split("</head>")[0]
+
+
+def test_two_articles_share_their_rendered_meta_tags_and_switcher_each_with_its_own_values(
+    client, monkeypatch
+):
+    world = make_category("world", name="World")
+    first = make_article('Senate <votes> & "budget"', codes=("en", "ru"), category=world)
+    second = make_article("Second", codes=("en", "ru"), category=world)
+    meta = template_renders(monkeypatch, "includes/meta.html")
+    first_html = rendered_page(client, first.get_absolute_url())
+    second_html = rendered_page(client, second.get_absolute_url())
+    assert len(meta) == 1  # the same shape of page: rendered once, filled twice
+    for article, html in ((first, first_html), (second, second_html)):
+        address = f"http://testserver{article.get_absolute_url()}"
+        with translation.override("ru"):
+            russian = article.get_absolute_url()
+        assert f'<link rel="canonical" href="{address}">' in html
+        assert f'<meta property="og:url" content="{address}">' in html
+        assert f'<link rel="alternate" hreflang="ru" href="http://testserver{russian}">' in html
+        assert f'<a href="{russian}" lang="ru" hreflang="ru"' in html  # the switcher
+    # A page's own values are escaped as the template escapes them.
+    assert (
+        '<meta property="og:title" content="Senate &lt;votes&gt; &amp; &quot;budget&quot; '
+        in head(first_html)
+    )
+    assert 'content="Second ' in head(second_html)
+    assert "Senate" not in head(second_html)
+
+
+def test_a_page_of_another_shape_gets_its_own_meta_tags_and_switcher(client, monkeypatch):
+    both = make_article("Both", codes=("en", "ru"))
+    english = make_article("English only", codes=("en",))
+    meta = template_renders(monkeypatch, "includes/meta.html")
+    switcher = template_renders(monkeypatch, "includes/switcher.html")
+    both_html = rendered_page(client, both.get_absolute_url())
+    english_html = rendered_page(client, english.get_absolute_url())
+    assert len(meta) == 2
+    assert len(switcher) == 2
+    assert 'hreflang="ru"' in head(both_html)
+    assert 'hreflang="ru"' not in head(english_html)
+    assert 'class="unavailable"' in english_html.split('class="switcher"')[1].split("</nav>")[0]
+
+
+def test_text_that_looks_like_a_slot_marker_is_shown_as_written(client):
+    from news.templatetags.news import SLOT
+
+    article = make_article(f"Marker {SLOT.format(0)} in a title")
+    html = rendered_page(client, article.get_absolute_url())
+    assert f'<meta property="og:title" content="Marker {SLOT.format(0)} in a title' in html
+
+
 def test_a_bounded_memo_forgets_the_oldest_value_first():
     memo = BoundedMemo(2 * sys.getsizeof("A"))  # room for two values of one letter
     computed = []

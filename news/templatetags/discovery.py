@@ -16,6 +16,7 @@ from core.site import absolute_url
 from news.discovery import hreflang_alternates, w3c
 from news.images import renditions
 from news.models import Category
+from news.templatetags.news import Slots, render_slotted
 
 register = template.Library()
 
@@ -50,8 +51,27 @@ def site_name():
 
 
 @register.simple_tag(takes_context=True)
-def page_meta(context):
-    """Everything includes/meta.html shows, for the page being rendered."""
+def meta_tags(context):
+    """includes/meta.html for the page being rendered: the markup is kept per worker for
+    each shape of page (its edition, type, alternates, image or none, number of tags),
+    the page's own addresses, titles and dates put in its slots (render_slotted)."""
+    slots = Slots()
+    meta = page_meta(context, slots)
+    if not meta:
+        return ""
+    key = (
+        "meta",
+        translation.get_language(),
+        meta["type"],
+        tuple(hreflang for hreflang, _url in meta["alternates"]),
+        tuple(meta["locale_alternates"]),
+    )
+    return render_slotted(key, "includes/meta.html", {"meta": meta}, slots)
+
+
+def page_meta(context, slot):
+    """Everything includes/meta.html shows, for the page being rendered, with what differs
+    from page to page given through `slot` (Slots)."""
     request = context.get("request")
     if request is None:  # e.g. a page rendered without its request, when the site is failing
         return {}
@@ -81,38 +101,41 @@ def page_meta(context):
         )
 
     meta = {
-        "canonical": canonical,
-        "alternates": alternates,
-        "feeds": feeds,
+        "canonical": slot(canonical),
+        "alternates": [(hreflang, slot(url)) for hreflang, url in alternates],
+        "feeds": [(slot(title), slot(url)) for title, url in feeds],
         "site_name": site_name(),
         "locale": edition.bcp47.replace("-", "_"),
         "locale_alternates": [
             editions.get(code).bcp47.replace("-", "_") for code in urls if code != edition.code
         ],
         "type": "website",
-        "title": subject.name if subject is not None else site_name(),
-        "description": gettext(
-            "National news agency of Kazakhstan: news of Kazakhstan and the world."
+        "title": slot(subject.name if subject is not None else site_name()),
+        "description": slot(
+            gettext("National news agency of Kazakhstan: news of Kazakhstan and the world.")
         ),
         "image": None,
     }
     if article is not None:
+        description = Truncator(article.lead).words(DESCRIPTION_WORDS) or gettext(
+            "National news agency of Kazakhstan: news of Kazakhstan and the world."
+        )
         meta.update(
             type="article",
-            title=article.title,
-            description=Truncator(article.lead).words(DESCRIPTION_WORDS) or meta["description"],
-            published=w3c(article.published_at),
-            modified=w3c(modified(article)),
-            section=article.category.name,
-            tags=[tag.name for tag in article.tags.all() if tag.name],
+            title=slot(article.title),
+            description=slot(description),
+            published=slot(w3c(article.published_at)),
+            modified=slot(w3c(modified(article))),
+            section=slot(article.category.name),
+            tags=[slot(tag.name) for tag in article.tags.all() if tag.name],
         )
         if article.image:
             url, width, height = share_image(article)
             meta["image"] = {
-                "url": absolute_url(url),
-                "width": width,
-                "height": height,
-                "alt": article.image_alt or article.title,
+                "url": slot(absolute_url(url)),
+                "width": slot(width),
+                "height": slot(height),
+                "alt": slot(article.image_alt or article.title),
             }
     return meta
 

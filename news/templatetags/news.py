@@ -1,6 +1,9 @@
+import re
 from urllib.parse import quote
 
 from django import template
+from django.template import Context
+from django.template.base import render_value_in_context
 from django.template.defaultfilters import date as date_format
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -69,6 +72,46 @@ def render_kept(key, template_name, values):
     return kept_fragments.get(key, lambda: mark_safe(render_to_string(template_name, values)))
 
 
+# A marker that stands in a kept rendering for one page's value (render_slotted): made of
+# private-use characters, which no escaping and no template text produces.
+SLOT = "\ue000{}\ue001"
+SLOT_MARKER = re.compile("\ue000(\\d+)\ue001")
+AUTOESCAPED = Context(autoescape=True)
+
+
+class Slots:
+    """The values of one page that a kept rendering shows through markers: slots(value)
+    is what the template is given instead of `value`. A falsy value is given as itself,
+    so that the template's {% if %} sees it as it is."""
+
+    def __init__(self):
+        self.values = []
+        self.shape = []  # what a kept rendering depends on: which slots were empty, and how
+
+    def __call__(self, value):
+        if not value:
+            self.shape.append(repr(value))
+            return value
+        self.shape.append(None)
+        self.values.append(value)
+        return SLOT.format(len(self.values) - 1)
+
+
+def render_slotted(key, template_name, values, slots):
+    """`template_name` rendered with `values`, kept by `key` and by which of the slots are
+    empty, each marker then replaced by its slot's value as {{ value }} shows it: the
+    markup around a page's own addresses and titles is rendered once per worker. `key`
+    says everything else the rendering shows; the template shows each slot only as a
+    plain {{ value }} (no filter, no comparison but its truth)."""
+    filled = slots.values
+    kept = render_kept((key, tuple(slots.shape)), template_name, values)
+    return mark_safe(
+        SLOT_MARKER.sub(
+            lambda marker: render_value_in_context(filled[int(marker[1])], AUTOESCAPED), kept
+        )
+    )
+
+
 @register.simple_tag(takes_context=True)
 def masthead(context):
     """The brand, the search form and the main menu: the edition's top categories with
@@ -131,13 +174,15 @@ def popular_articles(limit=POPULAR_LIMIT, exclude=None):
     return render_kept(key, "includes/popular.html", {"articles": shown})
 
 
-@register.inclusion_tag("includes/switcher.html", takes_context=True)
+@register.simple_tag(takes_context=True)
 def edition_switcher(context):
     """A link per edition to the same page there; editions without this page get no link
     (url None) and are marked as such. Pages that do not say which editions have them
-    (e.g. a plain "page not found") lead to each edition's home page."""
+    (e.g. a plain "page not found") lead to each edition's home page. Rendered once per
+    worker for each edition and set of editions that have the page (render_slotted)."""
     urls = context.get("edition_urls")
     current = translation.get_language()
+    slots = Slots()
     links = []
     for edition in editions.EDITIONS:
         if urls is None:
@@ -145,8 +190,9 @@ def edition_switcher(context):
                 url = reverse("news:home")
         else:
             url = urls.get(edition.code)
-        links.append({"edition": edition, "url": url, "current": edition.code == current})
-    return {"links": links}
+        links.append({"edition": edition, "url": slots(url), "current": edition.code == current})
+    key = ("switcher", current)
+    return render_slotted(key, "includes/switcher.html", {"links": links}, slots)
 
 
 @register.simple_tag
