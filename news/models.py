@@ -847,7 +847,8 @@ class Article(FoldedSearch, EditionContent):
     @classmethod
     def listing_page(cls, relation, ids, rows, start=None):
         """The `rows` newest articles readers of the active edition can reach whose
-        `relation` ("tags", "authors" or "category") is among `ids`, from `start` on
+        `relation` ("tags", "authors", "category", or "pk" for a listing's kept page) is
+        among `ids`, from `start` on
         ((published_at, pk) of the first, as from_position()) if given: what
         listed_under(relation, ids) reads, in SQL built once
         per worker and shape (docs/benchmark.md: building and compiling a list's query

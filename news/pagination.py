@@ -68,13 +68,21 @@ class ArchivePaginator(Paginator):
     is then read from there instead of walking every newer article past OFFSET.
     `read_page(start)`, if given, reads a page's rows (per_page + 1) from a start, or from
     the newest with None, faster than the queryset would (Article.listing_page).
+    `page_ids(number)`, if given, tells which articles a page shows (their pks, and the
+    next page's first if there is one; None if not known, PAST_END if the listing ends
+    before it), and `read_ids(pks)` reads those of them readers can reach, newest first:
+    a few rows found by their keys, where a listing's own query may have to pass over
+    hundreds of other articles to find them.
     """
 
     counts = False
 
-    def __init__(self, *args, page_start=None, read_page=None, **kwargs):
+    def __init__(self, *args, page_start=None, read_page=None, page_ids=None, read_ids=None,
+                 **kwargs):  # fmt: skip
         self.page_start = page_start
         self.read_page = read_page
+        self.page_ids = page_ids
+        self.read_ids = read_ids
         super().__init__(*args, **kwargs)
 
     @property
@@ -98,19 +106,30 @@ class ArchivePaginator(Paginator):
 
     def page(self, number):
         number = self.validate_number(number)
+        ids = self.page_ids(number) if self.page_ids and self.read_ids else None
+        if ids is PAST_END:
+            raise EmptyPage("That page contains no results")
+        if ids is not None:
+            rows = self.read_ids(ids[: self.per_page]) if ids else []
+            more = len(ids) > self.per_page
+        else:
+            rows = self.read_rows(number)
+            more = len(rows) > self.per_page
+        if not rows and number > 1:
+            raise EmptyPage("That page contains no results")
+        return ArchivePage(rows[: self.per_page], number, self, more)
+
+    def read_rows(self, number):
+        """Page `number`'s rows and one more, from its start if known."""
         start = self.page_start(number) if self.page_start and number > 1 else None
         if start is PAST_END:
             raise EmptyPage("That page contains no results")
         if self.read_page and (start or number == 1):
-            rows = self.read_page(start)
-        elif start:
-            rows = list(self.object_list.from_position(*start)[: self.per_page + 1])
-        else:
-            bottom = (number - 1) * self.per_page
-            rows = list(self.object_list[bottom : bottom + self.per_page + 1])
-        if not rows and number > 1:
-            raise EmptyPage("That page contains no results")
-        return ArchivePage(rows[: self.per_page], number, self, len(rows) > self.per_page)
+            return self.read_page(start)
+        if start:
+            return list(self.object_list.from_position(*start)[: self.per_page + 1])
+        bottom = (number - 1) * self.per_page
+        return list(self.object_list[bottom : bottom + self.per_page + 1])
 
 
 class LargeTablePaginator(Paginator):
@@ -164,39 +183,77 @@ def planner_estimate(queryset):
     return int(plan[0]["Plan"]["Plan Rows"])
 
 
-def page_starts(listing, per_page, walk):
-    """ArchivePaginator's page_start for newest-first `listing` (an ArticleQuerySet):
-    the starts of PAGES_PER_WALK pages at a time, each run of them found by one walk of
-    (published_at, pk) from the last start of the run before, kept by `walk(run, find)`
-    (a cache until content changes): a deep page then reads like page 1, where OFFSET
-    walked every newer article (page 19 of a tag, at a million articles: 17 ms)."""
+def kept_pages(listing, per_page, walk, read_first, read_ids):
+    """ArchivePaginator's page_start, page_ids and read_ids for newest-first `listing` (an
+    ArticleQuerySet), from what `walk(run, find)` keeps (a cache until content changes)
+    of each run of pages: run FIRST_PAGE is page 1, run N pages 2 + N * PAGES_PER_WALK
+    and the PAGES_PER_WALK after it. Kept per page: its start and its articles' pks, and
+    the next page's first.
 
-    def starts_of_run(run):
+    Page 1 is found by `read_first()` (its rows and one more), which then answer this
+    request too. Later runs are found by one walk of (published_at, pk) from the start
+    of the run before's last page: a deep page then reads like page 1, where OFFSET
+    walked every newer article (page 19 of a tag, at a million articles: 17 ms).
+    `read_ids(pks)` reads the rows of a page whose pks are kept."""
+    read_now = {}  # the first page's pks: its rows, read while finding them
+
+    def run_pages(run):
+        """[(start, pks)] of the pages of `run`, as many of them as the listing has."""
+
         def find():
+            if run == FIRST_PAGE:
+                rows = read_first()
+                read_now[tuple(row.pk for row in rows[:per_page])] = rows
+                return pages_of([(row.published_at, row.pk) for row in rows], 0, 1)
             if run == 0:
                 rows = listing
             else:
-                before = starts_of_run(run - 1)
-                if len(before) < PAGES_PER_WALK:
+                before = run_pages(run - 1)
+                if len(before) < PAGES_PER_WALK or len(before[-1][1]) <= per_page:
                     return []  # the listing ends in an earlier run
-                rows = listing.from_position(*before[-1])
-            # The first row is the start of the page before the run (page 1 or the
-            # previous run's last page); every per_page-th row after it starts a page.
-            positions = list(
-                rows.values_list("published_at", "pk")[: PAGES_PER_WALK * per_page + 1]
-            )
-            return positions[per_page::per_page]
+                rows = listing.from_position(*before[-1][0])
+            # The first rows are the page before the run (page 1, or the previous run's
+            # last page); each next per_page of them is a page of the run.
+            walked = rows.values_list("published_at", "pk")[: (PAGES_PER_WALK + 1) * per_page + 1]
+            return pages_of(list(walked), per_page, PAGES_PER_WALK)
 
         return walk(run, find)
 
-    def page_start(number):
-        run, index = page_run(number), (number - 2) % PAGES_PER_WALK
-        starts = starts_of_run(run)
-        return starts[index] if index < len(starts) else PAST_END
+    def pages_of(positions, first, count):
+        """The first `count` pages in `positions` from index `first` on: (start, pks)."""
+        tops = range(first, min(len(positions), first + count * per_page), per_page)
+        pages = [
+            (positions[top], [pk for _published_at, pk in positions[top : top + per_page + 1]])
+            for top in tops
+        ]
+        return pages or [(None, [])]
 
-    return page_start
+    def page(number):
+        if number == 1:
+            return run_pages(FIRST_PAGE)[0]
+        run, index = page_run(number), (number - 2) % PAGES_PER_WALK
+        pages = run_pages(run)
+        return pages[index] if index < len(pages) else None
+
+    def page_start(number):
+        found = page(number)
+        return PAST_END if found is None else found[0]
+
+    def page_ids(number):
+        found = page(number)
+        return PAST_END if found is None else found[1]
+
+    def read_kept(pks):
+        rows = read_now.pop(tuple(pks), None)
+        return rows if rows is not None else read_ids(pks)
+
+    return page_start, page_ids, read_kept
+
+
+# kept_pages' run of page 1 alone (the newest articles, read as often as all others).
+FIRST_PAGE = "first"
 
 
 def page_run(number):
-    """Which run of page starts (page_starts) says where page `number` (> 1) starts."""
-    return (number - 2) // PAGES_PER_WALK
+    """Which run of kept pages (kept_pages) holds page `number`."""
+    return FIRST_PAGE if number == 1 else (number - 2) // PAGES_PER_WALK

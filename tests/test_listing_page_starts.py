@@ -80,6 +80,25 @@ def test_a_deep_page_is_one_query_from_its_start_once_the_starts_are_known(clien
     assert len(listing) == 1 and "OFFSET" not in listing[0].upper(), listing
 
 
+@pytest.mark.parametrize("number", [1, 3])
+def test_a_kept_page_of_a_tag_is_read_by_its_articles_keys(client, settings, number):
+    """Once a tag's page is known, its articles are read by their keys: the tag's own
+    query passes over every newer article of the edition to find its few."""
+    settings.PAGE_CACHE_SECONDS = 0  # rendered each time, from what the page keeps
+    tag = make_tag("senate")
+    articles = tagged_articles(tag, 7, timezone.now() - timedelta(hours=1))
+    for other in range(5):
+        make_article(f"Other {other}", published_at=timezone.now() - timedelta(minutes=30))
+    url = f"/en/tag/senate/?page={number}"
+    titles_on(client, url)  # finds and keeps the page
+    with CaptureQueriesContext(connection) as queries:
+        titles = titles_on(client, url)
+    assert titles == expected_pages(articles)[number - 1]
+    listing = [q["sql"] for q in queries if 'FROM "news_article"' in q["sql"]]
+    assert len(listing) == 1, listing
+    assert "news_article_tags" not in listing[0] and '"news_article"."id" IN' in listing[0]
+
+
 def test_a_newly_published_article_moves_every_page(client):
     tag = make_tag("energy")
     articles = tagged_articles(tag, 7, timezone.now() - timedelta(hours=2))

@@ -136,7 +136,7 @@ def test_a_listing_page_reads_its_subject_and_page_starts_with_the_fragments(
     monkeypatch.setattr(cache, "get", spying_get)
     assert "Senate 0" in client.get("/en/tag/senate/?page=3").content.decode()
     with_fragments = next(batch for batch in batches if any("chrome:" in k for k in batch))
-    kept = [key for key in with_fragments if key.startswith(("subject:", "page-starts:"))]
+    kept = [key for key in with_fragments if key.startswith(("subject:", "listing-pages:"))]
     assert len(kept) == 2, with_fragments
     assert single == [], single
 
