@@ -845,20 +845,14 @@ class Article(FoldedSearch, EditionContent):
         return found[0] if found else None
 
     @classmethod
-    def listing_page(cls, relation, ids, rows, start=None):
+    def listing_page(cls, relation, ids, rows):
         """The `rows` newest articles readers of the active edition can reach whose
         `relation` ("tags", "authors", "category", or "pk" for a listing's kept page) is
-        among `ids`, from `start` on
-        ((published_at, pk) of the first, as from_position()) if given: what
-        listed_under(relation, ids) reads, in SQL built once
-        per worker and shape (docs/benchmark.md: building and compiling a list's query
-        cost several times running it)."""
-        first, later = _listing_pages(relation, len(ids), rows)
-        values = {f"id{i}": value for i, value in enumerate(ids)}
-        if start is None:
-            return first(now=timezone.now(), **values)
-        published_at, pk = start
-        return later(now=timezone.now(), published_at=published_at, pk=pk, **values)
+        among `ids`: what listed_under(relation, ids) reads, in SQL built once per worker
+        and shape (docs/benchmark.md: building and compiling a list's query cost several
+        times running it)."""
+        query = _listing_page(relation, len(ids), rows)
+        return query(now=timezone.now(), **{f"id{i}": value for i, value in enumerate(ids)})
 
     def read_tags_and_authors(self):
         """Read the tags and authors, which `tags.all()` and `authors.all()` then answer, as
@@ -915,25 +909,15 @@ _article_page = PreparedQuery(
 
 
 @functools.cache
-def _listing_pages(relation, how_many, rows):
-    """Article.listing_page's queries for `how_many` ids: from the newest, from a start."""
+def _listing_page(relation, how_many, rows):
+    """Article.listing_page's query for `how_many` ids."""
     examples = {f"id{i}": (2 * i + 1, 2 * i + 2) for i in range(how_many)}
 
-    def listing(now, ids):
-        return Article.objects.listed_under(relation, [ids[name] for name in examples], now)
+    def listing(now, **ids):
+        chosen = [ids[name] for name in examples]
+        return Article.objects.listed_under(relation, chosen, now)[:rows]
 
-    def first(now, **ids):
-        return listing(now, ids)[:rows]
-
-    def later(now, published_at, pk, **ids):
-        return listing(now, ids).from_position(published_at, pk)[:rows]
-
-    return (
-        PreparedQuery(Article, first, now=EXAMPLE_TIMES, **examples),
-        PreparedQuery(
-            Article, later, now=EXAMPLE_TIMES, published_at=EXAMPLE_TIMES, pk=(1, 2), **examples
-        ),
-    )
+    return PreparedQuery(Article, listing, now=EXAMPLE_TIMES, **examples)
 
 
 class StoredCensus(models.Model):

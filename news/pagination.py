@@ -15,9 +15,9 @@ from django.db import connections
 from django.utils.functional import cached_property
 
 MAX_PAGES = 100
-# What ArchivePaginator's page_start says of a page after the listing's end.
+# What kept_pages' page_ids says of a page after the listing's end.
 PAST_END = object()
-# Listings' page starts are found and kept this many pages at a time (page_starts).
+# Listings' pages are found and kept this many at a time (kept_pages).
 PAGES_PER_WALK = 5
 
 
@@ -63,23 +63,18 @@ class ArchivePage(Page):
 class ArchivePaginator(Paginator):
     """Newest-first listings: no COUNT, one extra row per page instead.
 
-    `page_start(number)`, if given, tells where a page starts ((published_at, pk) of its
-    first article, None if not known, PAST_END if the listing ends before it): the page
-    is then read from there instead of walking every newer article past OFFSET.
-    `read_page(start)`, if given, reads a page's rows (per_page + 1) from a start, or from
-    the newest with None, faster than the queryset would (Article.listing_page).
     `page_ids(number)`, if given, tells which articles a page shows (their pks, and the
-    next page's first if there is one; None if not known, PAST_END if the listing ends
-    before it), and `read_ids(pks)` reads those of them readers can reach, newest first:
-    a few rows found by their keys, where a listing's own query may have to pass over
-    hundreds of other articles to find them.
+    next page's first if there is one; PAST_END if the listing ends before it), and
+    `read_ids(pks)` reads those of them readers can reach, newest first: a few rows
+    found by their keys (kept_pages), where OFFSET walks every newer article and a
+    listing's own query may pass over hundreds of other articles to find its page.
+    Without them, `read_page()`, if given, reads page 1's rows (per_page + 1) faster
+    than the queryset would (Article.listing_page), and deeper pages are read with OFFSET.
     """
 
     counts = False
 
-    def __init__(self, *args, page_start=None, read_page=None, page_ids=None, read_ids=None,
-                 **kwargs):  # fmt: skip
-        self.page_start = page_start
+    def __init__(self, *args, read_page=None, page_ids=None, read_ids=None, **kwargs):
         self.read_page = read_page
         self.page_ids = page_ids
         self.read_ids = read_ids
@@ -120,14 +115,9 @@ class ArchivePaginator(Paginator):
         return ArchivePage(rows[: self.per_page], number, self, more)
 
     def read_rows(self, number):
-        """Page `number`'s rows and one more, from its start if known."""
-        start = self.page_start(number) if self.page_start and number > 1 else None
-        if start is PAST_END:
-            raise EmptyPage("That page contains no results")
-        if self.read_page and (start or number == 1):
-            return self.read_page(start)
-        if start:
-            return list(self.object_list.from_position(*start)[: self.per_page + 1])
+        """Page `number`'s rows and one more, without page_ids."""
+        if self.read_page and number == 1:
+            return self.read_page()
         bottom = (number - 1) * self.per_page
         return list(self.object_list[bottom : bottom + self.per_page + 1])
 
@@ -184,7 +174,7 @@ def planner_estimate(queryset):
 
 
 def kept_pages(listing, per_page, walk, read_first, read_ids):
-    """ArchivePaginator's page_start, page_ids and read_ids for newest-first `listing` (an
+    """ArchivePaginator's page_ids and read_ids for newest-first `listing` (an
     ArticleQuerySet), from what `walk(run, find)` keeps (a cache until content changes)
     of each run of pages: run FIRST_PAGE is page 1, run N pages 2 + N * PAGES_PER_WALK
     and the PAGES_PER_WALK after it. Kept per page: its start and its articles' pks, and
@@ -235,10 +225,6 @@ def kept_pages(listing, per_page, walk, read_first, read_ids):
         pages = run_pages(run)
         return pages[index] if index < len(pages) else None
 
-    def page_start(number):
-        found = page(number)
-        return PAST_END if found is None else found[0]
-
     def page_ids(number):
         found = page(number)
         return PAST_END if found is None else found[1]
@@ -247,7 +233,7 @@ def kept_pages(listing, per_page, walk, read_first, read_ids):
         rows = read_now.pop(tuple(pks), None)
         return rows if rows is not None else read_ids(pks)
 
-    return page_start, page_ids, read_kept
+    return page_ids, read_kept
 
 
 # kept_pages' run of page 1 alone (the newest articles, read as often as all others).

@@ -245,11 +245,11 @@ class SubjectListView(PublicPageCacheMixin, ArticleListView):
                 next_publication=lambda _pages: self.next_publication_in(page, now),
             )
 
-        page_start, page_ids, read_ids = kept_pages(
+        page_ids, read_ids = kept_pages(
             queryset,
             per_page,
             walk,
-            read_first=lambda: read_page(None),
+            read_first=read_page,
             # A few rows found by their keys: for a tag, its own query passes over every
             # newer article of the edition to find its twenty (2.5 ms at a million).
             read_ids=lambda pks: Article.listing_page("pk", pks, len(pks)),
@@ -257,7 +257,6 @@ class SubjectListView(PublicPageCacheMixin, ArticleListView):
         return super().get_paginator(
             queryset,
             per_page,
-            page_start=page_start,
             read_page=read_page,
             page_ids=page_ids,
             read_ids=read_ids,
