@@ -220,3 +220,19 @@ def test_not_found_page_has_no_canonical(client):
     response = client.get("/en/article/999999-missing/")
     assert response.status_code == 404
     assert 'rel="canonical"' not in response.content.decode()
+
+
+def test_an_article_with_an_image_and_one_with_as_many_tags_instead_each_show_their_own(client):
+    """The meta tags' markup is kept per shape of page (render_slotted): an image's four
+    values and four tags fill as many slots, and neither may show the other's markup."""
+    pictured = make_article("Pictured", image=png(size=(1200, 630)), image_alt_en="A view")
+    tagged = make_article(
+        "Tagged", tags=[make_tag(f"topic-{n}", name=f"Topic {n}") for n in range(4)]
+    )
+    pictured_html = head(client, pictured.get_absolute_url())
+    tagged_html = head(client, tagged.get_absolute_url())
+    assert meta(pictured_html, "og:image:alt") == ["A view"]
+    assert meta(pictured_html, "article:tag") == []
+    assert meta(tagged_html, "og:image") == []
+    assert meta(tagged_html, "twitter:card") == ["summary"]
+    assert sorted(meta(tagged_html, "article:tag")) == [f"Topic {n} [en]" for n in range(4)]

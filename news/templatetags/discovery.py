@@ -59,12 +59,17 @@ def meta_tags(context):
     meta = page_meta(context, slots)
     if not meta:
         return ""
+    # The slots' values aside, everything the markup depends on: which values are empty
+    # the slots record; how many of each list, and what is not a slot, are said here.
     key = (
         "meta",
         translation.get_language(),
         meta["type"],
         tuple(hreflang for hreflang, _url in meta["alternates"]),
         tuple(meta["locale_alternates"]),
+        len(meta["feeds"]),
+        meta["image"] is not None,
+        len(meta.get("tags", ())),
     )
     return render_slotted(key, "includes/meta.html", {"meta": meta}, slots)
 
