@@ -65,6 +65,19 @@ def test_every_page_is_the_one_offset_would_read(client):
     titles_on(client, "/en/tag/economy/?page=20", status=404)
 
 
+@pytest.mark.parametrize("count", [1, 2, 3, 7, 8, 9, 14, 15, 16])
+def test_a_listing_of_any_length_ends_where_offset_ends(client, settings, count):
+    """At and around the ends of pages and of runs of pages (2 a page, 3 pages a run)."""
+    settings.PAGE_CACHE_SECONDS = 0  # each page read from what the listing keeps
+    tag = make_tag("economy")
+    articles = tagged_articles(tag, count, timezone.now() - timedelta(hours=1))
+    pages = expected_pages(articles)
+    for _ in range(2):  # found from nothing, then from what was kept
+        for number, titles in enumerate(pages, start=1):
+            assert titles_on(client, f"/en/tag/economy/?page={number}") == titles
+        titles_on(client, f"/en/tag/economy/?page={len(pages) + 1}", status=404)
+
+
 def test_a_deep_page_is_one_query_from_its_start_once_the_starts_are_known(client):
     category = make_category("business")
     now = timezone.now() - timedelta(hours=1)
