@@ -229,7 +229,7 @@ class SubjectListView(PublicPageCacheMixin, ArticleListView):
     def get_paginator(self, queryset, per_page, **kwargs):
         read_page = functools.partial(Article.listing_page, *self.listed(), per_page + 1)
         if generation() is None:
-            # Nowhere to keep the starts: finding them again for each request would cost
+            # Nowhere to keep the pages: finding them again for each request would cost
             # more than the OFFSET walk they spare.
             return super().get_paginator(queryset, per_page, read_page=read_page, **kwargs)
         key = self.kept_key("listing-pages")

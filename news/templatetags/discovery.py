@@ -53,25 +53,13 @@ def site_name():
 @register.simple_tag(takes_context=True)
 def meta_tags(context):
     """includes/meta.html for the page being rendered: the markup is kept per worker for
-    each shape of page (its edition, type, alternates, image or none, number of tags),
-    the page's own addresses, titles and dates put in its slots (render_slotted)."""
+    each shape of page (its edition, type, alternates, image or none, tags), the page's
+    own addresses, titles and dates put in its slots (render_slotted)."""
     slots = Slots()
     meta = page_meta(context, slots)
     if not meta:
         return ""
-    # The slots' values aside, everything the markup depends on: which values are empty
-    # the slots record; how many of each list, and what is not a slot, are said here.
-    key = (
-        "meta",
-        translation.get_language(),
-        meta["type"],
-        tuple(hreflang for hreflang, _url in meta["alternates"]),
-        tuple(meta["locale_alternates"]),
-        len(meta["feeds"]),
-        meta["image"] is not None,
-        len(meta.get("tags", ())),
-    )
-    return render_slotted(key, "includes/meta.html", {"meta": meta}, slots)
+    return render_slotted("includes/meta.html", {"meta": meta}, slots)
 
 
 def page_meta(context, slot):
@@ -105,6 +93,9 @@ def page_meta(context, slot):
             )
         )
 
+    agency_description = gettext(
+        "National news agency of Kazakhstan: news of Kazakhstan and the world."
+    )
     meta = {
         "canonical": slot(canonical),
         "alternates": [(hreflang, slot(url)) for hreflang, url in alternates],
@@ -116,19 +107,16 @@ def page_meta(context, slot):
         ],
         "type": "website",
         "title": slot(subject.name if subject is not None else site_name()),
-        "description": slot(
-            gettext("National news agency of Kazakhstan: news of Kazakhstan and the world.")
-        ),
+        "description": slot(agency_description),
         "image": None,
     }
     if article is not None:
-        description = Truncator(article.lead).words(DESCRIPTION_WORDS) or gettext(
-            "National news agency of Kazakhstan: news of Kazakhstan and the world."
-        )
         meta.update(
             type="article",
             title=slot(article.title),
-            description=slot(description),
+            description=slot(
+                Truncator(article.lead).words(DESCRIPTION_WORDS) or agency_description
+            ),
             published=slot(w3c(article.published_at)),
             modified=slot(w3c(modified(article))),
             section=slot(article.category.name),

@@ -86,30 +86,40 @@ class Slots:
 
     def __init__(self):
         self.values = []
-        self.shape = []  # what a kept rendering depends on: which slots were empty, and how
 
     def __call__(self, value):
         if not value:
-            self.shape.append(repr(value))
             return value
-        self.shape.append(None)
         self.values.append(value)
         return SLOT.format(len(self.values) - 1)
 
 
-def render_slotted(key, template_name, values, slots):
-    """`template_name` rendered with `values`, kept by `key` and by which of the slots are
-    empty, each marker then replaced by its slot's value as {{ value }} shows it: the
-    markup around a page's own addresses and titles is rendered once per worker. `key`
-    says everything else the rendering shows; the template shows each slot only as a
-    plain {{ value }} (no filter, no comparison but its truth)."""
+def render_slotted(template_name, values, slots):
+    """`template_name` rendered with `values`, kept per worker by the active language and
+    by everything in `values` (markers, lists, empty values and all), each marker then
+    replaced by its slot's value as {{ value }} shows it: the markup around a page's own
+    addresses and titles is rendered once for each shape of page. The template shows
+    each slot only as a plain {{ value }} (no filter, no comparison but its truth)."""
+    key = ("slotted", template_name, translation.get_language(), _frozen(values))
     filled = slots.values
-    kept = render_kept((key, tuple(slots.shape)), template_name, values)
+    kept = render_kept(key, template_name, values)
     return mark_safe(
         SLOT_MARKER.sub(
             lambda marker: render_value_in_context(filled[int(marker[1])], AUTOESCAPED), kept
         )
     )
+
+
+def _frozen(values):
+    """`values` (a dict, list or tuple of them and of hashable values) as one hashable
+    whole. Leaves are taken as they are, not by a call each: a page's meta tags have
+    about fifty."""
+    if isinstance(values, dict):
+        values = [item for pair in values.items() for item in pair]
+    return tuple([_frozen(value) if isinstance(value, CONTAINERS) else value for value in values])
+
+
+CONTAINERS = (dict, list, tuple)
 
 
 @register.simple_tag(takes_context=True)
@@ -191,8 +201,7 @@ def edition_switcher(context):
         else:
             url = urls.get(edition.code)
         links.append({"edition": edition, "url": slots(url), "current": edition.code == current})
-    key = ("switcher", current)
-    return render_slotted(key, "includes/switcher.html", {"links": links}, slots)
+    return render_slotted("includes/switcher.html", {"links": links}, slots)
 
 
 @register.simple_tag

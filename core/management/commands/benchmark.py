@@ -153,7 +153,7 @@ class Command(BaseCommand):
         cache: "cold" empties the cache first, "warm" requests every path once first,
         None leaves it as the previous case left it.
 
-        A listing rendered without the page cache still keeps its subject and page starts
+        A listing rendered without the page cache still keeps its subject and its pages
         until the subject's next publication (news.views.SubjectListView): its rendered
         cases start from them, as a running site does, not from whatever the previous
         round's cold cases left. Reading them afresh is what the cold cases measure.
