@@ -54,11 +54,17 @@ def generation():
     render = _page_render.get()
     if render is not None:
         return render["generation"]
-    value = _quietly(lambda: cache.get(GENERATION_KEY))
+    return _generation_at(GENERATION_KEY)
+
+
+def _generation_at(key):
+    """The generation stored at `key`, started now if there is none; None when the cache
+    is unreachable."""
+    value = _quietly(lambda: cache.get(key))
     if value is None:
         value = new_generation()
-        if not _quietly(lambda: cache.add(GENERATION_KEY, value, None), default=False):
-            value = _quietly(lambda: cache.get(GENERATION_KEY))
+        if not _quietly(lambda: cache.add(key, value, None), default=False):
+            value = _quietly(lambda: cache.get(key))
     return value
 
 
@@ -71,6 +77,45 @@ def new_generation():
 def bump_generation():
     _page_render.set(None)  # a page being rendered stops reading the old generation's values
     _quietly(lambda: cache.set(GENERATION_KEY, new_generation(), None))
+
+
+# Markup kept across content generations (news.article_parts) shows the names of
+# categories, tags and authors and the body pictures: a change to one of those starts
+# a new *labels generation* instead, which makes all such markup unreachable at once.
+LABELS_GENERATION_KEY = "labels-generation"
+
+
+def labels_generation():
+    """The current labels generation, or None when the cache is unreachable."""
+    render = _page_render.get()
+    if render is not None:
+        if render["generation"] is None:
+            return None
+        found = render["values"].get(LABELS_GENERATION_KEY)
+        if found is not None:
+            return found
+    return _generation_at(LABELS_GENERATION_KEY)
+
+
+def bump_labels_generation():
+    _quietly(lambda: cache.set(LABELS_GENERATION_KEY, new_generation(), None))
+
+
+def lasting(key):
+    """The cache's value at `key`, which no content generation ends (None: none, or the
+    cache unreachable); read with the page's fragments when the page asked for it
+    (PublicPageCacheMixin.lasting_keys)."""
+    render = _page_render.get()
+    if render is not None:
+        if render["generation"] is None:
+            return None
+        if key in render["values"]:
+            return render["values"][key]
+    return _quietly(lambda: cache.get(key))
+
+
+def keep_lasting(key, value, timeout):
+    _quietly(lambda: cache.set(key, value, timeout))
 
 
 def changed_at():
@@ -154,13 +199,13 @@ def page_fragment(make_key):
     return make_key
 
 
-def _fragments_of_page(current, own_keys=()):
-    """{full key: value, or None if the cache has none} of the registered fragments and
-    of the page's `own_keys` (as given to `cached`), for a page render: what is missing
-    is computed without asking again."""
+def _fragments_of_page(current, own_keys=(), lasting_keys=()):
+    """{full key: value, or None if the cache has none} of the registered fragments, of
+    the page's `own_keys` (as given to `cached`) and of its `lasting_keys` (as given to
+    `lasting`), for a page render: what is missing is computed without asking again."""
     code = translation.get_language()
     keys = [make_key(code) for make_key in _page_fragments] + list(own_keys)
-    full_keys = [f"{key}:g{current}" for key in keys]
+    full_keys = [f"{key}:g{current}" for key in keys] + list(lasting_keys)
     found = get_many(full_keys) if full_keys else {}
     return {key: found.get(key) for key in full_keys}
 
@@ -298,6 +343,11 @@ class PublicPageCacheMixin:
         the fragments every page shows, in the same round trip."""
         return []
 
+    def lasting_keys(self):
+        """Keys (as given to `lasting`) of what this page keeps beyond the content
+        generation: fetched in the same round trip too."""
+        return []
+
     def dispatch(self, request, *args, **kwargs):
         if request.method not in ("GET", "HEAD") or request.user.is_authenticated:
             response = super().dispatch(request, *args, **kwargs)
@@ -312,7 +362,7 @@ class PublicPageCacheMixin:
             {
                 "generation": current,
                 "values": (
-                    _fragments_of_page(current, self.page_cache_keys())
+                    _fragments_of_page(current, self.page_cache_keys(), self.lasting_keys())
                     if current is not None
                     else {}
                 ),

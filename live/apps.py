@@ -17,6 +17,7 @@ class LiveConfig(AppConfig):
         from django.db.models.signals import post_save, pre_save
 
         from live.models import LiveEntry, make_entry_renditions, sanitize_entry
+        from news.article_parts import keep_parts_unless
         from news.models import add_to_article_page
 
         pre_save.connect(sanitize_entry, sender=LiveEntry, dispatch_uid="live.sanitize_entry")
@@ -25,3 +26,5 @@ class LiveConfig(AppConfig):
         )
         # An article's page reads its coverage with the article (most have none: no query).
         add_to_article_page(lambda articles, now: articles.select_related("live_coverage"))
+        # Its entries and its running label change without a save of the article.
+        keep_parts_unless(lambda article: getattr(article, "live_coverage", None) is not None)

@@ -19,6 +19,7 @@ class MultimediaConfig(AppConfig):
             make_poster_renditions,
             with_reader_media,
         )
+        from news.article_parts import keep_parts_unless
         from news.models import add_to_article_page, refresh_admin_search
 
         post_save.connect(make_photo_renditions, sender=Photo, dispatch_uid="multimedia.photo")
@@ -29,3 +30,10 @@ class MultimediaConfig(AppConfig):
         # An article's page reads its video and whether galleries are placed in it with
         # the article itself: most articles have neither, and cost no query for them.
         add_to_article_page(with_reader_media)
+        # Galleries come out and videos change without a save of the article.
+        keep_parts_unless(
+            lambda article: (
+                getattr(article, "has_galleries", False)
+                or getattr(article, "video", None) is not None
+            )
+        )

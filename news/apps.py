@@ -54,6 +54,10 @@ class NewsConfig(AppConfig):
                 signal.connect(
                     subjects_changed, sender=model, dispatch_uid=f"news.discovery.{model.__name__}"
                 )
+        # An article page's own parts are kept until the article or a name they show changes.
+        from news import article_parts
+
+        article_parts.connect()
         # The sitemap index's census, kept page by page as articles change.
         from news import sitemaps
 

@@ -25,7 +25,7 @@ from core import editions
 from core.cache import PublicPageCacheMixin, cached, generation
 from core.cache import changes_at as page_changes_at
 from core.memo import cached_reverse
-from news import counting, search
+from news import article_parts, counting, search
 from news.archive import archive_url, month_calendar
 from news.models import Article, Author, Category, DailyViews, Tag
 from news.pagination import ArchivePaginator, CappedPaginator, kept_pages, page_run
@@ -428,7 +428,6 @@ class ArticleView(PublicPageCacheMixin, EditionMixin, DetailView):
         article = self.find(self.kwargs["pk"])
         if article is None:
             raise Http404
-        article.read_tags_and_authors()
         return article
 
     def get(self, request, *args, **kwargs):
@@ -469,13 +468,30 @@ class ArticleView(PublicPageCacheMixin, EditionMixin, DetailView):
     def get_edition_urls(self):
         return edition_urls(self.object.get_absolute_url, self.object.editions())
 
+    def lasting_keys(self):
+        return article_parts.lasting_key_of(self.kwargs["pk"])
+
+    def article_parts(self, article):
+        """The parts of the page kept across content generations, or None."""
+        return article_parts.ArticleParts.of(article)
+
     def get_context_data(self, **kwargs):
         article = self.object
+        parts = self.article_parts(article)
+        if parts is None or not parts.complete:
+            article.read_tags_and_authors()
         return super().get_context_data(
             breadcrumbs=[*article.category.ancestors(), article.category],
             related=article.related_articles(),
+            article_parts=parts,
             **kwargs,
         )
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        if context["article_parts"] is not None:
+            response.add_post_render_callback(lambda _response: context["article_parts"].keep())
+        return response
 
 
 def preview_notice(article):
@@ -512,6 +528,9 @@ class PreviewView(ArticleView):
         return self.readable(Article.objects.all()).in_edition().for_page().filter(pk=pk).first()
 
     wants_canonical_address = False  # a preview's address has no slug
+
+    def article_parts(self, article):
+        return None  # what it shows is not necessarily what readers see
 
     def render_to_response(self, context, **response_kwargs):
         response = super().render_to_response(context, **response_kwargs)

@@ -334,3 +334,27 @@ def address(viewname, **kwargs):
 def view_token(article):
     """The signed token that lets this page's <noscript> image count one read."""
     return counting.view_token(article.pk, translation.get_language())
+
+
+class KeptPartNode(template.Node):
+    def __init__(self, name, nodelist):
+        self.name, self.nodelist = name, nodelist
+
+    def render(self, context):
+        parts = context.get("article_parts")
+        if parts is None:
+            return self.nodelist.render(context)
+        return parts.part(self.name, lambda: self.nodelist.render(context))
+
+
+@register.tag
+def kept_part(parser, token):
+    """{% kept_part "name" %}…{% endkept_part %}: part `name` of an article's page, as the
+    page's kept parts (context `article_parts`, news.article_parts) have it, else
+    rendered (and then kept with them)."""
+    bits = token.split_contents()
+    if len(bits) != 2 or bits[1][0] not in "\"'" or bits[1][0] != bits[1][-1]:
+        raise template.TemplateSyntaxError("kept_part takes one quoted name")
+    nodelist = parser.parse(("endkept_part",))
+    parser.delete_first_token()
+    return KeptPartNode(bits[1][1:-1], nodelist)
