@@ -2,11 +2,11 @@
 generations.
 
 Every publication starts a new content generation (core.cache), so every article page
-readers open afterwards is rendered again, though most of it did not change: its meta
-tags and JSON-LD, its breadcrumbs and the <article> element itself are the article's
-own, and rendering them was over a third of the page (docs/benchmark.md, twelfth
-round). Those parts are kept in the shared cache per article and edition, and used
-while three things are as they were rendered with:
+readers open afterwards is rendered again, though most of it did not change: its
+title, meta tags and JSON-LD, its breadcrumbs, the <article> element itself and its
+scripts are the article's own, and rendering them was over a third of the page
+(docs/benchmark.md, twelfth round). Those parts are kept in the shared cache per
+article and edition, and used while three things are as they were rendered with:
 
 - the article's row as the page read it (a digest of its values): any save of it, any
   `update()` or restore, and any change of its tags or authors, which moves its
@@ -36,7 +36,7 @@ PARTS_SECONDS = 6 * 3600
 
 # The parts news/article.html keeps ({% kept_part %}); all of them must be found for
 # the page to skip reading what only they show (the tags and authors).
-PART_NAMES = ("meta", "head", "article")
+PART_NAMES = ("title", "description", "meta", "head", "article", "scripts")
 
 # Predicates `changes_by_itself(article)` registered by other apps (keep_parts_unless).
 _UNKEPT_WHEN = []

@@ -471,13 +471,13 @@ class ArticleView(PublicPageCacheMixin, EditionMixin, DetailView):
     def lasting_keys(self):
         return article_parts.lasting_key_of(self.kwargs["pk"])
 
-    def article_parts(self, article):
+    def kept_parts(self, article):
         """The parts of the page kept across content generations, or None."""
         return article_parts.ArticleParts.of(article)
 
     def get_context_data(self, **kwargs):
         article = self.object
-        parts = self.article_parts(article)
+        parts = self.kept_parts(article)
         if parts is None or not parts.complete:
             article.read_tags_and_authors()
         return super().get_context_data(
@@ -529,7 +529,7 @@ class PreviewView(ArticleView):
 
     wants_canonical_address = False  # a preview's address has no slug
 
-    def article_parts(self, article):
+    def kept_parts(self, article):
         return None  # what it shows is not necessarily what readers see
 
     def render_to_response(self, context, **response_kwargs):
