@@ -87,18 +87,29 @@ LABELS_GENERATION_KEY = "labels-generation"
 
 def labels_generation():
     """The current labels generation, or None when the cache is unreachable."""
+    return lasting_generation(LABELS_GENERATION_KEY)
+
+
+def bump_labels_generation():
+    bump_lasting_generation(LABELS_GENERATION_KEY)
+
+
+def lasting_generation(key):
+    """The generation at `key` (one that no content generation ends, as the labels
+    generation), read with the page's fragments when the page asked for it; None when
+    the cache is unreachable."""
     render = _page_render.get()
     if render is not None:
         if render["generation"] is None:
             return None
-        found = render["values"].get(LABELS_GENERATION_KEY)
+        found = render["values"].get(key)
         if found is not None:
             return found
-    return _generation_at(LABELS_GENERATION_KEY)
+    return _generation_at(key)
 
 
-def bump_labels_generation():
-    _quietly(lambda: cache.set(LABELS_GENERATION_KEY, new_generation(), None))
+def bump_lasting_generation(key):
+    _quietly(lambda: cache.set(key, new_generation(), None))
 
 
 def lasting(key):

@@ -9,8 +9,9 @@ scripts are the article's own, and rendering them was over a third of the page
 article and edition, and used while three things are as they were rendered with:
 
 - the article's row as the page read it (a digest of its values): any save of it, any
-  `update()` or restore, and any change of its tags or authors, which moves its
-  `updated_at` (article_relations_changed);
+  `update()` or restore;
+- the article's relations generation: a change of its tags or authors starts a new one
+  (article_relations_changed);
 - the labels generation: the names and addresses of categories, tags and authors and
   the body pictures (core.cache.bump_labels_generation);
 - the release (core.release): the code, templates, translations and static files.
@@ -62,7 +63,11 @@ class ArticleParts:
 
     def __init__(self, article):
         self.key = parts_key(article.pk)
-        self.stamp = (row_digest(article), cache.labels_generation())
+        self.stamp = (
+            row_digest(article),
+            cache.labels_generation(),
+            cache.lasting_generation(relations_key(article.pk)),
+        )
         stored = cache.lasting(self.key)
         valid = isinstance(stored, tuple) and len(stored) == 2 and stored[0] == self.stamp
         self.found = stored[1] if valid else {}
@@ -79,7 +84,7 @@ class ArticleParts:
         if not addresses_last(article.image.storage):
             return None
         parts = cls(article)
-        return parts if parts.stamp[1] is not None else None  # the cache is unreachable
+        return parts if None not in parts.stamp else None  # the cache is unreachable
 
     @property
     def complete(self):
@@ -110,34 +115,36 @@ def row_digest(article):
     return hashlib.sha256(repr(read).encode()).hexdigest()
 
 
+def relations_key(pk):
+    return f"article-relations:{pk}"
+
+
 def lasting_key_of(pk):
     """The keys a page of article `pk` reads its parts with, in its one round trip."""
-    return [parts_key(pk), cache.LABELS_GENERATION_KEY]
+    return [parts_key(pk), cache.LABELS_GENERATION_KEY, relations_key(pk)]
 
 
 def labels_changed(sender, instance, **kwargs):
-    new_labels(instance._state.db)
+    new_generation(cache.LABELS_GENERATION_KEY, instance._state.db)
 
 
-def new_labels(using):
-    cache.bump_labels_generation()
+def new_generation(key, using):
+    cache.bump_lasting_generation(key)
     # And again once committed: a page rendered between the save and the commit kept
-    # the old names under the generation the save started.
-    transaction.on_commit(cache.bump_labels_generation, using=using)
+    # what it read under the generation the save started.
+    transaction.on_commit(lambda: cache.bump_lasting_generation(key), using=using)
 
 
 def article_relations_changed(sender, instance, action, reverse, pk_set, **kwargs):
-    """An article's tags or authors changed: its page did, so its `updated_at` moves (with
-    `update()`, which sends no signal of its own). From the other side (tag.articles…),
-    a rare operation that may touch thousands of articles: a new labels generation."""
-    from news.models import Article
-
+    """An article's tags or authors changed: a new relations generation of the article
+    (its row stays as it is, as a restore needs). From the other side (tag.articles…), a
+    rare operation that may touch thousands of articles: a new labels generation."""
     if action not in ("post_add", "post_remove", "post_clear"):
         return
     if reverse:
-        new_labels(instance._state.db)
+        new_generation(cache.LABELS_GENERATION_KEY, instance._state.db)
     elif pk_set or action == "post_clear":
-        Article.objects.filter(pk=instance.pk).update(updated_at=timezone.now())
+        new_generation(relations_key(instance.pk), instance._state.db)
 
 
 def connect():
