@@ -183,3 +183,18 @@ def test_a_preview_neither_uses_nor_keeps_parts(client, django_user_model):
     preview = client.get(f"/en/preview/{article.pk}/").content.decode()
     assert "Lead of Senate" in preview and "Kept" not in preview
     assert '<meta name="robots" content="noindex, nofollow">' in preview
+
+
+def test_a_body_picture_deleted_leaves_pages_kept_before(client):
+    from django.core.files.base import ContentFile
+
+    from news.models import BodyImage
+    from tests.test_body_images import figure, picture
+
+    image = BodyImage()
+    image.image.save("b.jpg", ContentFile(picture((800, 500))), save=False)
+    image.save()
+    article = make_article(body_en="<p>Before.</p>" + figure(image.pk, "A wheat field"))
+    assert 'alt="A wheat field"' in page(client, article)
+    image.delete()
+    assert 'alt="A wheat field"' not in page(client, article)
