@@ -99,13 +99,9 @@ def lasting_generation(key):
     generation), read with the page's fragments when the page asked for it; None when
     the cache is unreachable."""
     render = _page_render.get()
-    if render is not None:
-        if render["generation"] is None:
-            return None
-        found = render["values"].get(key)
-        if found is not None:
-            return found
-    return _generation_at(key)
+    if render is not None and render["generation"] is None:
+        return None
+    return lasting(key) or _generation_at(key)
 
 
 def bump_lasting_generation(key):

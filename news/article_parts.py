@@ -30,6 +30,7 @@ from django.utils import timezone, translation
 
 from core import cache
 from core.release import release
+from news.images import addresses_last
 
 # Readers come back to an article after each publication for hours, then rarely: what
 # no reader asked for within this time goes, so the cache holds the day's articles.
@@ -76,8 +77,6 @@ class ArticleParts:
     @classmethod
     def of(cls, article):
         """The parts of `article`'s page, or None where they cannot be kept."""
-        from news.images import addresses_last
-
         if any(changes(article) for changes in _UNKEPT_WHEN):
             return None
         # A storage that signs each address gives addresses that expire.
@@ -125,10 +124,11 @@ def lasting_key_of(pk):
 
 
 def labels_changed(sender, instance, **kwargs):
-    new_generation(cache.LABELS_GENERATION_KEY, instance._state.db)
+    renew(cache.LABELS_GENERATION_KEY, instance._state.db)
 
 
-def new_generation(key, using):
+def renew(key, using):
+    """A new generation at `key`, now and once the transaction under way commits."""
     cache.bump_lasting_generation(key)
     # And again once committed: a page rendered between the save and the commit kept
     # what it read under the generation the save started.
@@ -142,9 +142,9 @@ def article_relations_changed(sender, instance, action, reverse, pk_set, **kwarg
     if action not in ("post_add", "post_remove", "post_clear"):
         return
     if reverse:
-        new_generation(cache.LABELS_GENERATION_KEY, instance._state.db)
+        renew(cache.LABELS_GENERATION_KEY, instance._state.db)
     elif pk_set or action == "post_clear":
-        new_generation(relations_key(instance.pk), instance._state.db)
+        renew(relations_key(instance.pk), instance._state.db)
 
 
 def connect():

@@ -45,6 +45,13 @@ def kept_parts_of(article, code="en"):
         return cache.get(article_parts.parts_key(article.pk))
 
 
+def mark_kept_article_part(article, old, new):
+    """Change the kept <article> part of `article`'s page, keeping its stamp."""
+    stamp, parts = kept_parts_of(article)
+    marked = {**parts, "article": parts["article"].replace(old, new)}
+    cache.set(article_parts.parts_key(article.pk), (stamp, marked))
+
+
 def an_article():
     return make_article(
         "Senate",
@@ -72,10 +79,8 @@ def test_the_kept_parts_are_what_the_page_shows(client):
     """The page really is made of the kept parts: what the cache holds is what it shows."""
     article = an_article()
     page(client, article)
-    stamp, parts = kept_parts_of(article)
-    assert set(parts) == set(article_parts.PART_NAMES)
-    parts["article"] = parts["article"].replace("Lead of Senate", "Marked lead")
-    cache.set(article_parts.parts_key(article.pk), (stamp, parts))
+    assert set(kept_parts_of(article)[1]) == set(article_parts.PART_NAMES)
+    mark_kept_article_part(article, "Lead of Senate", "Marked lead")
     bump_generation()
     assert "Marked lead" in page(client, article)
 
@@ -148,11 +153,7 @@ def test_each_edition_keeps_its_own_parts(client):
 def test_another_release_renders_its_own_parts(client, monkeypatch):
     article = an_article()
     page(client, article)
-    stamp, parts = kept_parts_of(article)
-    cache.set(
-        article_parts.parts_key(article.pk),
-        (stamp, {**parts, "article": parts["article"].replace("Lead of", "Old release's")}),
-    )
+    mark_kept_article_part(article, "Lead of", "Old release's")
     bump_generation()
     assert "Old release's" in page(client, article)
     monkeypatch.setattr(article_parts, "release", lambda: "another-release")
@@ -173,11 +174,7 @@ def test_a_live_article_is_rendered_whole_every_time(client):
 def test_a_preview_neither_uses_nor_keeps_parts(client, django_user_model):
     article = an_article()
     page(client, article)
-    stamp, parts = kept_parts_of(article)
-    cache.set(
-        article_parts.parts_key(article.pk),
-        (stamp, {**parts, "article": parts["article"].replace("Lead of", "Kept")}),
-    )
+    mark_kept_article_part(article, "Lead of", "Kept")
     editor = django_user_model.objects.create_user("editor", password="x", is_staff=True)
     editor.user_permissions.add(Permission.objects.get(codename="view_article"))
     client.force_login(editor)
