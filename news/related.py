@@ -33,13 +33,21 @@ def latest_in_tag(tag_id, now=None):
             in_tag.published(now)
             .in_edition(code)
             .newest_first()
-            .values_list("pk", flat=True)[:LATEST_PER_TAG]
+            .values_list("pk", "published_at")[:LATEST_PER_TAG]
         )
-        rows += [LatestInTag(tag_id=tag_id, edition=code, article_id=pk) for pk in readable]
-    scheduled = in_tag.scheduled(now).with_edition_flags()
-    for article in scheduled.only("pk"):
         rows += [
-            LatestInTag(tag_id=tag_id, edition=code, article_id=article.pk)
+            LatestInTag(tag_id=tag_id, edition=code, article_id=pk, published_at=published_at)
+            for pk, published_at in readable
+        ]
+    scheduled = in_tag.scheduled(now).with_edition_flags()
+    for article in scheduled.only("pk", "published_at"):
+        rows += [
+            LatestInTag(
+                tag_id=tag_id,
+                edition=code,
+                article_id=article.pk,
+                published_at=article.published_at,
+            )
             for code in article.editions()
         ]
     return rows
@@ -106,7 +114,12 @@ def add_to_lists(article_pk, tag_ids, now=None):
             }
         LatestInTag.objects.bulk_create(
             [
-                LatestInTag(tag_id=tag_id, edition=code, article_id=article.pk)
+                LatestInTag(
+                    tag_id=tag_id,
+                    edition=code,
+                    article_id=article.pk,
+                    published_at=article.published_at,
+                )
                 for tag_id in tag_ids
                 for code in codes
                 if (tag_id, code) not in full
