@@ -32,6 +32,11 @@ logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "content-generation"
 
+# How long past its time a cached page may still answer while one request renders it
+# afresh (PageCacheMiddleware): many readers of a page, or a whole listing's pages
+# stored together, then cost one render at their expiry, not one per reader.
+STALE_SECONDS = 10
+
 
 def _quietly(operation, default=None):
     try:
@@ -295,6 +300,10 @@ class PageCacheMiddleware:
         if _servable(page, current):
             local_copies.put(key, page)
             return _replay(page)
+        if _stale_servable(page, current) and add(f"renewing:{key}", 1, STALE_SECONDS) is False:
+            # Another request is rendering it afresh: this one need not wait, nor render
+            # it too (every reader of a popular page would, at its expiry).
+            return _replay(page, stale=True)
         request.content_generation = current
         response = self.get_response(request)
         # Unmarked responses expired long ago. Whole seconds, rounded down: a stored
@@ -312,7 +321,8 @@ class PageCacheMiddleware:
                     expires,
                     time.time() + seconds,  # when the cache drops it: a copy does too
                 )
-                _quietly(lambda: cache.set(key, page, seconds))
+                # Kept STALE_SECONDS longer: see _stale_servable.
+                _quietly(lambda: cache.set(key, page, seconds + STALE_SECONDS))
                 local_copies.put(key, page)
         return response
 
@@ -331,10 +341,25 @@ def _servable(page, current):
     )
 
 
-def _replay(page):
+def _stale_servable(page, current):
+    """Whether an entry past its PAGE_CACHE_SECONDS may still answer while one request
+    renders its page afresh: of this generation, its page unchanged (no expiry it shows
+    has come), and at most STALE_SECONDS late. So it is as true as when it was fresh,
+    but for what changes with no write and no announced moment (the most read list)."""
+    return (
+        isinstance(page, tuple)
+        and len(page) == 6
+        and page[0] == current
+        and page[4] > time.time()
+        and page[5] + STALE_SECONDS > time.time()
+    )
+
+
+def _replay(page, stale=False):
     _generation, status, headers, content, expires, _dropped = page
     response = HttpResponse(content, status=status, headers=dict(headers))
-    patch_cache_control(response, max_age=int(_seconds_left(expires)))
+    # A late copy is not for shared caches to keep: the next request may be fresher.
+    patch_cache_control(response, max_age=0 if stale else int(_seconds_left(expires)))
     return response
 
 

@@ -12,7 +12,7 @@ from django.core.cache import caches
 from django.db import connection
 from django.http import HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware, get_token
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import path
 from django.utils import timezone
@@ -59,12 +59,21 @@ class ChangesInHalfAMinute(caching.PublicPageCacheMixin, View):
         return HttpResponse("a banner for half a minute")
 
 
+class Plain(caching.PublicPageCacheMixin, View):
+    """A page that changes only with the content generation."""
+
+    def get(self, request):
+        renders.append(request.path)
+        return HttpResponse(f"render {len(renders)}")
+
+
 urlpatterns = [
     *i18n_patterns(
         path("with-a-form/", UsesTheCsrfToken.as_view()),
         path("not-marked/", NotMarked.as_view()),
         path("changes/", ChangesByItself.as_view()),
         path("changes-later/", ChangesInHalfAMinute.as_view()),
+        path("plain/", Plain.as_view()),
     ),
     *site_urls,
 ]
@@ -322,3 +331,80 @@ def test_a_page_with_one_second_left_is_kept_for_that_second(client, each_cache)
     with time_machine.travel(start + timedelta(seconds=0.5), tick=False):
         client.get("/en/changes/")
     assert renders == ["/en/changes/"]
+
+
+def another_request_is_renewing(path):
+    """As if another worker had found the page late and were rendering it afresh."""
+    key = caching.page_key(RequestFactory().get(path))
+    assert caching.add(f"renewing:{key}", 1, caching.STALE_SECONDS)
+
+
+@pytest.mark.urls(__name__)
+def test_the_first_request_for_a_page_past_its_time_renders_it_afresh(client, each_cache, settings):
+    settings.PAGE_CACHE_SECONDS = 60
+    renders.clear()
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        client.get("/en/plain/")
+    with time_machine.travel(start + timedelta(seconds=61), tick=False):
+        assert client.get("/en/plain/").content == b"render 2"
+    assert renders == ["/en/plain/", "/en/plain/"]
+
+
+@pytest.mark.urls(__name__)
+def test_while_one_request_renders_a_late_page_the_others_get_the_late_copy(
+    client, each_cache, settings
+):
+    settings.PAGE_CACHE_SECONDS = 60
+    renders.clear()
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        client.get("/en/plain/")
+    with time_machine.travel(start + timedelta(seconds=61), tick=False):
+        another_request_is_renewing("/en/plain/")
+        response = client.get("/en/plain/")
+    assert response.content == b"render 1"
+    assert renders == ["/en/plain/"]
+    # Not for a CDN to keep: the page is being renewed.
+    assert response["Cache-Control"] == "public, max-age=0"
+
+
+@pytest.mark.urls(__name__)
+def test_a_late_copy_is_served_only_for_a_few_seconds(client, each_cache, settings):
+    settings.PAGE_CACHE_SECONDS = 60
+    renders.clear()
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        client.get("/en/plain/")
+    with time_machine.travel(start + timedelta(seconds=61 + caching.STALE_SECONDS), tick=False):
+        another_request_is_renewing("/en/plain/")
+        assert client.get("/en/plain/").content == b"render 2"
+
+
+@pytest.mark.urls(__name__)
+def test_a_late_copy_is_never_served_after_an_edit(client, each_cache, settings):
+    settings.PAGE_CACHE_SECONDS = 60
+    renders.clear()
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        client.get("/en/plain/")
+    caching.bump_generation()
+    with time_machine.travel(start + timedelta(seconds=61), tick=False):
+        another_request_is_renewing("/en/plain/")
+        assert client.get("/en/plain/").content == b"render 2"
+
+
+@pytest.mark.urls(__name__)
+def test_a_late_copy_is_never_served_past_the_moment_its_page_changes(client, each_cache, settings):
+    settings.PAGE_CACHE_SECONDS = 20  # late from 20 s, changed at 30 s
+    renders.clear()
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        client.get("/en/changes-later/")
+    with time_machine.travel(start + timedelta(seconds=25), tick=False):
+        another_request_is_renewing("/en/changes-later/")
+        client.get("/en/changes-later/")
+    assert renders == ["/en/changes-later/"]
+    with time_machine.travel(start + timedelta(seconds=30), tick=False):
+        client.get("/en/changes-later/")
+    assert renders == ["/en/changes-later/", "/en/changes-later/"]
