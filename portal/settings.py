@@ -440,7 +440,8 @@ WIDGETS_HTTP_BACKOFF_SECONDS = envint("WIDGETS_HTTP_BACKOFF_MS", 1000) / 1000
 
 # How long readers' pages are kept (and CDNs may keep them). Edits show at
 # once (they change the content generation); a scheduled article appears
-# within this many seconds of its publish time.
+# within this many seconds of its publish time (to readers who arrive while one
+# request renders a page afresh, core.cache.STALE_SECONDS later at most).
 PAGE_CACHE_SECONDS = envint("PAGE_CACHE_SECONDS", 60)
 # How often a live article's page asks for new entries, and how long a CDN or
 # browser may keep the answer (the feed also answers If-None-Match with 304).
