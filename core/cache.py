@@ -300,10 +300,13 @@ class PageCacheMiddleware:
         if _servable(page, current):
             local_copies.put(key, page)
             return _replay(page)
-        if _stale_servable(page, current) and add(f"renewing:{key}", 1, STALE_SECONDS) is False:
-            # Another request is rendering it afresh: this one need not wait, nor render
-            # it too (every reader of a popular page would, at its expiry).
-            return _replay(page, stale=True)
+        renewing = None
+        if _stale_servable(page, current):
+            renewing = f"renewing:{key}"
+            if add(renewing, 1, STALE_SECONDS) is False:
+                # Another request is rendering it afresh: this one need not wait, nor
+                # render it too (every reader of a popular page would, at its expiry).
+                return _replay(page, stale=True)
         request.content_generation = current
         response = self.get_response(request)
         # Unmarked responses expired long ago. Whole seconds, rounded down: a stored
@@ -324,6 +327,10 @@ class PageCacheMiddleware:
                 # Kept STALE_SECONDS longer: see _stale_servable.
                 _quietly(lambda: cache.set(key, page, seconds + STALE_SECONDS))
                 local_copies.put(key, page)
+        if renewing:
+            # Renewed (or found not to be kept): the next time it is late, or if it was
+            # not stored, the next request renders it again.
+            _quietly(lambda: cache.delete(renewing))
         return response
 
 

@@ -408,3 +408,14 @@ def test_a_late_copy_is_never_served_past_the_moment_its_page_changes(client, ea
     with time_machine.travel(start + timedelta(seconds=30), tick=False):
         client.get("/en/changes-later/")
     assert renders == ["/en/changes-later/", "/en/changes-later/"]
+
+
+@pytest.mark.urls(__name__)
+def test_each_time_a_page_is_late_a_request_renders_it_afresh(client, each_cache, settings):
+    settings.PAGE_CACHE_SECONDS = 2  # shorter than a late copy may answer
+    renders.clear()
+    start = timezone.now()
+    for seconds in (0, 2.5, 5, 7.5):
+        with time_machine.travel(start + timedelta(seconds=seconds), tick=False):
+            client.get("/en/plain/")
+    assert renders == ["/en/plain/"] * 4
