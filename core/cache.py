@@ -335,17 +335,16 @@ class PageCacheMiddleware:
 
 
 def _servable(page, current):
-    """Whether a stored entry may answer now: this release's shape (another release's
-    entry is a miss, not an error), this generation, and time left. The backend's
-    expiry rounds to seconds and runs on its own clock, so the moment the page changes
-    by itself is checked here too."""
-    return (
-        isinstance(page, tuple)
-        and len(page) == 6
-        and page[0] == current
-        and _seconds_left(page[4]) > 0
-        and page[5] > time.time()
-    )
+    """Whether a stored entry may answer now: of this generation, with time left. The
+    backend's expiry rounds to seconds and runs on its own clock, so the moment the page
+    changes by itself is checked here too."""
+    return _of_generation(page, current) and _seconds_left(page[4]) > 0 and page[5] > time.time()
+
+
+def _of_generation(page, current):
+    """Whether a stored entry has this release's shape (another release's entry is a
+    miss, not an error) and was rendered in generation `current`."""
+    return isinstance(page, tuple) and len(page) == 6 and page[0] == current
 
 
 def _stale_servable(page, current):
@@ -353,13 +352,7 @@ def _stale_servable(page, current):
     renders its page afresh: of this generation, its page unchanged (no expiry it shows
     has come), and at most STALE_SECONDS late. So it is as true as when it was fresh,
     but for what changes with no write and no announced moment (the most read list)."""
-    return (
-        isinstance(page, tuple)
-        and len(page) == 6
-        and page[0] == current
-        and page[4] > time.time()
-        and page[5] + STALE_SECONDS > time.time()
-    )
+    return _of_generation(page, current) and min(page[4], page[5] + STALE_SECONDS) > time.time()
 
 
 def _replay(page, stale=False):

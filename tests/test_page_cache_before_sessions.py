@@ -333,6 +333,16 @@ def test_a_page_with_one_second_left_is_kept_for_that_second(client, each_cache)
     assert renders == ["/en/changes/"]
 
 
+def stored_at(client, settings, path, page_cache_seconds=60):
+    """Store `path`'s page now, kept `page_cache_seconds`; the moment it was stored."""
+    settings.PAGE_CACHE_SECONDS = page_cache_seconds
+    renders.clear()
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        client.get(path)
+    return start
+
+
 def another_request_is_renewing(path):
     """As if another worker had found the page late and were rendering it afresh."""
     key = caching.page_key(RequestFactory().get(path))
@@ -341,11 +351,7 @@ def another_request_is_renewing(path):
 
 @pytest.mark.urls(__name__)
 def test_the_first_request_for_a_page_past_its_time_renders_it_afresh(client, each_cache, settings):
-    settings.PAGE_CACHE_SECONDS = 60
-    renders.clear()
-    start = timezone.now()
-    with time_machine.travel(start, tick=False):
-        client.get("/en/plain/")
+    start = stored_at(client, settings, "/en/plain/")
     with time_machine.travel(start + timedelta(seconds=61), tick=False):
         assert client.get("/en/plain/").content == b"render 2"
     assert renders == ["/en/plain/", "/en/plain/"]
@@ -355,11 +361,7 @@ def test_the_first_request_for_a_page_past_its_time_renders_it_afresh(client, ea
 def test_while_one_request_renders_a_late_page_the_others_get_the_late_copy(
     client, each_cache, settings
 ):
-    settings.PAGE_CACHE_SECONDS = 60
-    renders.clear()
-    start = timezone.now()
-    with time_machine.travel(start, tick=False):
-        client.get("/en/plain/")
+    start = stored_at(client, settings, "/en/plain/")
     with time_machine.travel(start + timedelta(seconds=61), tick=False):
         another_request_is_renewing("/en/plain/")
         response = client.get("/en/plain/")
@@ -371,11 +373,7 @@ def test_while_one_request_renders_a_late_page_the_others_get_the_late_copy(
 
 @pytest.mark.urls(__name__)
 def test_a_late_copy_is_served_only_for_a_few_seconds(client, each_cache, settings):
-    settings.PAGE_CACHE_SECONDS = 60
-    renders.clear()
-    start = timezone.now()
-    with time_machine.travel(start, tick=False):
-        client.get("/en/plain/")
+    start = stored_at(client, settings, "/en/plain/")
     with time_machine.travel(start + timedelta(seconds=61 + caching.STALE_SECONDS), tick=False):
         another_request_is_renewing("/en/plain/")
         assert client.get("/en/plain/").content == b"render 2"
@@ -383,11 +381,7 @@ def test_a_late_copy_is_served_only_for_a_few_seconds(client, each_cache, settin
 
 @pytest.mark.urls(__name__)
 def test_a_late_copy_is_never_served_after_an_edit(client, each_cache, settings):
-    settings.PAGE_CACHE_SECONDS = 60
-    renders.clear()
-    start = timezone.now()
-    with time_machine.travel(start, tick=False):
-        client.get("/en/plain/")
+    start = stored_at(client, settings, "/en/plain/")
     caching.bump_generation()
     with time_machine.travel(start + timedelta(seconds=61), tick=False):
         another_request_is_renewing("/en/plain/")
@@ -396,11 +390,8 @@ def test_a_late_copy_is_never_served_after_an_edit(client, each_cache, settings)
 
 @pytest.mark.urls(__name__)
 def test_a_late_copy_is_never_served_past_the_moment_its_page_changes(client, each_cache, settings):
-    settings.PAGE_CACHE_SECONDS = 20  # late from 20 s, changed at 30 s
-    renders.clear()
-    start = timezone.now()
-    with time_machine.travel(start, tick=False):
-        client.get("/en/changes-later/")
+    # Late from 20 s, changed at 30 s.
+    start = stored_at(client, settings, "/en/changes-later/", page_cache_seconds=20)
     with time_machine.travel(start + timedelta(seconds=25), tick=False):
         another_request_is_renewing("/en/changes-later/")
         client.get("/en/changes-later/")
