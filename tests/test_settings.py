@@ -72,7 +72,7 @@ def test_database_url_selects_postgresql():
         SECRET_KEY=GOOD_KEY,
         DATABASE_URL="postgres://postgres@127.0.0.1:5432/portal",
     )
-    assert result.stdout.strip() == "('django.db.backends.postgresql', 'portal')"
+    assert result.stdout.strip() == "('core.db.postgresql', 'portal')"
 
 
 @pytest.mark.parametrize(

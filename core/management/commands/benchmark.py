@@ -121,7 +121,7 @@ class Command(BaseCommand):
                 raise CommandError(f"--{name.replace('_', '-')} must be at least 1.")
         if not shutil.which("wrk"):
             raise CommandError("wrk is not installed (Debian: apt-get install wrk).")
-        if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        if connection.vendor != "postgresql":
             raise CommandError("benchmark the production profile: set DATABASE_URL to PostgreSQL.")
         if not settings.REDIS_URL:
             raise CommandError("benchmark the production profile: set REDIS_URL.")
