@@ -88,3 +88,11 @@ def test_a_connection_inside_a_transaction_is_checked_with_a_query(queried_check
         if connection.connection is not None:
             connection.connection.execute("ROLLBACK")
     assert queried_checks == ["default"]
+
+
+def test_a_connection_that_saw_an_error_is_checked_with_a_query(queried_checks):
+    pid = backend_pid()
+    connection.errors_occurred = True  # as Django marks it after a database error
+    next_request()
+    assert backend_pid() == pid
+    assert queried_checks == ["default"]

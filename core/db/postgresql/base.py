@@ -31,6 +31,7 @@ class DatabaseWrapper(base.DatabaseWrapper):
         if (
             self.connection is not None
             and not self.connection.closed
+            and not self.errors_occurred  # after an error, the real check
             and self.connection.info.transaction_status == pq.TransactionStatus.IDLE
             and self._used_at is not None
             and time.monotonic() - self._used_at < self.QUIET_SECONDS
