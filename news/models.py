@@ -772,6 +772,16 @@ class Article(FoldedSearch, EditionContent):
                 include=["id", "stored_edition_bits", "updated_at"],
                 name="article_status_published",
             ),
+            # A sitemap page's published articles by their numbers, with what the sitemap
+            # census reads of each (news.sitemap_census): the pages a save touched are
+            # counted again from their own ranges. Partial, so that no query by publish
+            # time finds in it a bound that the index above lacks.
+            models.Index(
+                fields=["id"],
+                include=["published_at", "stored_edition_bits", "updated_at"],
+                condition=Q(status="published"),
+                name="article_published_number",
+            ),
             # The newest update of what readers see, from the top of the index rather than a
             # scan: how sitemaps and feeds tell that they changed (news.discovery.freshness).
             models.Index(fields=["-updated_at"], name="article_updated"),

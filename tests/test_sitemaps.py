@@ -1,5 +1,6 @@
 """Sitemaps with hreflang alternates, the news sitemap and robots.txt."""
 
+import re
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -305,4 +306,28 @@ def test_on_postgresql_the_article_census_is_read_from_an_index_alone():
         cursor.execute("SET LOCAL enable_bitmapscan = off")
         cursor.execute("EXPLAIN " + census["sql"])
         plan = "\n".join(line for (line,) in cursor.fetchall())
-    assert "Index Only Scan using article_status_published" in plan, plan
+    # Either index that carries them will do: the whole census reads every published row.
+    assert re.search(r"Index Only Scan using article_(status_published|published_number)", plan)
+    assert "Seq Scan" not in plan, plan
+
+
+def test_on_postgresql_pages_counted_again_are_read_from_their_own_ranges_of_an_index():
+    """After a save the census counts again only the pages it touched: each from its own
+    range of numbers in the index that carries what it reads, not from a scan of every
+    published article's entry (300 ms at a million articles)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("index-only scans are PostgreSQL's")
+    make_article(codes=("en", "ru"))
+    with CaptureQueriesContext(connection) as queries:
+        KeptCensus(ArticleSitemap).count(timezone.now(), pages={1, 21})
+    (census,) = queries
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        cursor.execute("EXPLAIN " + census["sql"])
+        plan = "\n".join(line for (line,) in cursor.fetchall())
+    scans = re.findall(
+        r"Index Only Scan using article_published_number.*\n\s+Index Cond: (.*)", plan
+    )
+    assert len(scans) == 2, plan
+    assert all("id >=" in bound and "id <" in bound for bound in scans), plan
