@@ -53,16 +53,7 @@ class PreparedQuery:
         self._lock = threading.Lock()
 
     def __call__(self, **values):
-        if values.keys() != self.examples.keys():
-            raise TypeError(f"expected the values {sorted(self.examples)}, got {sorted(values)}")
-        alias = router.db_for_read(self.model)
-        compiled = self._compiled_for(alias, translation.get_language())
-        connection = connections[alias]
-        params = list(compiled.params)
-        for name, positions in compiled.places.items():
-            value = _db_value(values[name], connection)
-            for position in positions:
-                params[position] = value
+        connection, compiled, params = self._filled(values)
         # A copy per call, on this thread's connection, answering the kept SQL with the
         # kept converters of its columns (working them out cost as much as a query).
         compiler = copy.copy(compiled.compiler)
@@ -73,7 +64,21 @@ class PreparedQuery:
             columns = [selected[0] for selected in compiler.select[: compiler.col_count]]
             converters = compiled.converters[connection] = compiler.get_converters(columns)
         compiler.get_converters = lambda expressions: converters
-        return list(ModelIterable(_CompiledQuerySet(self.model, alias, compiler)))
+        return list(ModelIterable(_CompiledQuerySet(self.model, connection.alias, compiler)))
+
+    def _filled(self, values):
+        """(connection, compiled build, its parameters with `values` in their places)."""
+        if values.keys() != self.examples.keys():
+            raise TypeError(f"expected the values {sorted(self.examples)}, got {sorted(values)}")
+        alias = router.db_for_read(self.model)
+        compiled = self._compiled_for(alias, translation.get_language())
+        connection = connections[alias]
+        params = list(compiled.params)
+        for name, positions in compiled.places.items():
+            value = _db_value(values[name], connection)
+            for position in positions:
+                params[position] = value
+        return connection, compiled, params
 
     def _compiled_for(self, alias, code):
         key = (alias, code)
@@ -113,6 +118,17 @@ class PreparedQuery:
             if any((params[i], other_params[i]) != expected for i in places[name]):
                 raise ValueError(f"the SQL holds a parameter computed from the value {name!r}")
         return _Compiled(compiler, sql, tuple(params), places)
+
+
+class PreparedCount(PreparedQuery):
+    """How many rows `build(**values)` selects (a slice of it caps the count), compiled
+    once as a PreparedQuery's build is: counting a queryset compiles it at every call."""
+
+    def __call__(self, **values):
+        connection, compiled, params = self._filled(values)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*) FROM ({compiled.sql}) AS counted", params)
+            return cursor.fetchone()[0]
 
 
 class _CompiledQuerySet:

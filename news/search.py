@@ -14,7 +14,7 @@ registered on each SQLite connection (see NewsConfig.ready).
 import re
 import threading
 from datetime import timedelta
-from functools import cached_property, lru_cache
+from functools import cache, cached_property, lru_cache
 
 import snowballstemmer
 from django.db import connection
@@ -27,12 +27,13 @@ from django.db.models import (
     Q,
     Value,
 )
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from modeltranslation.utils import build_localized_fieldname
 
 from core import editions
+from core.prepared import PreparedCount
 
 MIN_WORD_LENGTH = 2
 SEARCHED_FIELDS = ("title", "lead", "body")
@@ -107,14 +108,31 @@ def ranked_vector(code):
     return combined
 
 
-def matching(queryset, query, code):
-    if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchQuery, SearchRank
+def readers_matching(query):
+    """What readers of the active edition can reach now that matches `query`, in reading
+    order (matching()). On PostgreSQL the matches are counted by a query compiled once
+    per worker and edition: the ORM's count compiled the words' document anew at every
+    search, ten times the query's own time (2.4 ms against 0.2 at a million articles)."""
+    from news.models import Article
 
-        config = editions.get(code).search_config
-        terms = SearchQuery(query, search_type="websearch", config=config)
-        matches = queryset.alias(document=search_vector(code)).filter(document=terms)
-        return RankedMatches(matches, SearchRank(ranked_vector(code), terms), queryset)
+    code = translation.get_language()
+    now = timezone.now()
+    readable = Article.objects.for_readers(code, now).for_listing()
+    if connection.vendor != "postgresql":
+        return matching(readable, query, code)
+    return RankedMatches(
+        readable,
+        query,
+        code,
+        now=now,
+        count_up_to=lambda limit: _readable_matches_up_to(limit)(query=query, now=now),
+    )
+
+
+def matching(queryset, query, code):
+    """`queryset`'s rows that match `query` in edition `code` (RankedMatches on PostgreSQL)."""
+    if connection.vendor == "postgresql":
+        return RankedMatches(queryset, query, code)
     columns = [build_localized_fieldname(name, code) for name in SEARCHED_FIELDS]
     condition = Q()
     for word in query.split():
@@ -123,6 +141,32 @@ def matching(queryset, query, code):
             word_anywhere |= Q(ContainsFolded(F(column), Value(fold(word))))
         condition &= word_anywhere
     return queryset.filter(condition)
+
+
+def terms(query, code):
+    """PostgreSQL: `query` as words to find in edition `code`'s documents."""
+    from django.contrib.postgres.search import SearchQuery
+
+    return SearchQuery(query, search_type="websearch", config=editions.get(code).search_config)
+
+
+def with_words(queryset, query, code):
+    """PostgreSQL: `queryset`'s rows whose edition `code` document holds `query`'s words."""
+    return queryset.alias(document=search_vector(code)).filter(document=terms(query, code))
+
+
+@cache
+def _readable_matches_up_to(limit):
+    """How many readable articles of the active edition match, up to `limit`."""
+    from news.models import EXAMPLE_TIMES, Article
+
+    def build(query, now):
+        readable = Article.objects.for_readers(now=now)
+        return (
+            with_words(readable, query, translation.get_language()).order_by().values("pk")[:limit]
+        )
+
+    return PreparedCount(Article, build, query=("senate", "budget"), now=EXAMPLE_TIMES)
 
 
 class RankedMatches:
@@ -135,17 +179,32 @@ class RankedMatches:
     newest matches of the last WINDOWS first: with enough of them there, no older
     match can be among them, and the index on publish time leaves the rest unread."""
 
-    def __init__(self, matches, rank, unmatched):
+    def __init__(self, unmatched, query, code, now=None, count_up_to=None):
         # `unmatched`: the queryset before the words' condition. Candidates are matches
         # already; asking again would rebuild each one's document (half the ranking's time).
-        self.matches, self.rank, self.unmatched = matches, rank, unmatched
-        self.now = timezone.now()
+        self.unmatched, self.query, self.code = unmatched, query, code
+        self.now = now or timezone.now()
+        self.counter = count_up_to
         self.counted = None
+
+    @cached_property
+    def matches(self):
+        # Built when read: a search that matches nothing, counted by `counter`, never is.
+        return with_words(self.unmatched, self.query, self.code)
+
+    @cached_property
+    def rank(self):
+        from django.contrib.postgres.search import SearchRank
+
+        return SearchRank(ranked_vector(self.code), terms(self.query, self.code))
 
     def count_up_to(self, limit):
         """How many match, counting no further than `limit` (CappedPaginator)."""
-        # Unordered, so that the database may stop at the limit without sorting every match.
-        self.counted = self.matches.order_by()[:limit].count()
+        if self.counter is not None:
+            self.counted = self.counter(limit)
+        else:
+            # Unordered, so that the database may stop at the limit without sorting them.
+            self.counted = self.matches.order_by()[:limit].count()
         return self.counted
 
     def count(self):

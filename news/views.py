@@ -561,7 +561,7 @@ class SearchView(PublicPageCacheMixin, ArticleListView):
         query = self.get_query()
         if not search.is_searchable(query):
             return Article.objects.none()
-        return search.matching(super().get_queryset(), query, translation.get_language())
+        return search.readers_matching(query)
 
     def get_edition_urls(self):
         # The reader's words go along, so that the other edition searches for them at once.

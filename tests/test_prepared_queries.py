@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
-from core.prepared import PreparedQuery
+from core.prepared import PreparedCount, PreparedQuery
 from news.models import Article
 from tests.builders import make_article, make_author, make_category, make_tag
 
@@ -105,6 +105,29 @@ def test_a_call_is_one_query():
         with CaptureQueriesContext(connection) as queries:
             prepared(pk=article.pk, now=timezone.now())
     assert len(queries) == 1
+
+
+def test_a_prepared_count_counts_what_its_build_selects_up_to_its_slice():
+    now = timezone.now()
+    articles = [make_article(published_at=now - timedelta(hours=n)) for n in range(6)]
+
+    def besides_up_to(limit):
+        return counting(lambda pk, now: published_besides(pk, now).values("pk")[:limit])
+
+    for limit in (3, 10):
+        build = besides_up_to(limit)
+        prepared = PreparedCount(Article, build, pk=(1, 2), now=EXAMPLE_TIMES)
+        with translation.override("en"):
+            prepared(pk=articles[0].pk, now=now)  # compiled: built four times (see examples)
+            assert build.calls == 4
+            for article in articles[:3]:
+                for moment in (now, now - timedelta(hours=3, minutes=30)):
+                    expected = build(pk=article.pk, now=moment).count()
+                    calls = build.calls
+                    with CaptureQueriesContext(connection) as queries:
+                        assert prepared(pk=article.pk, now=moment) == expected
+                    assert build.calls == calls  # not built again
+                    assert len(queries) == 1
 
 
 def test_a_value_that_changes_the_sqls_shape_is_refused():

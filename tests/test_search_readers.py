@@ -161,6 +161,23 @@ def test_a_search_that_matches_nothing_takes_one_query(client):
     assert len(searching) == 1, searching  # the count, which says there is nothing
 
 
+@on_postgresql
+def test_a_search_is_counted_without_building_its_query_again(client, monkeypatch):
+    make_article(title_en="Senate sitting")
+    make_article(title_en="Budget day")
+    client.get("/en/search/", {"q": "budget"})  # the count is compiled at the first search
+    builds = []
+    with_words = search.with_words
+    monkeypatch.setattr(
+        search, "with_words", lambda *args: builds.append(args[1:]) or with_words(*args)
+    )
+    html = client.get("/en/search/", {"q": "nowhere"}).content.decode()
+    assert "Nothing found for" in html
+    assert builds == []  # counted, found to be nothing: the matches were never built
+    assert plain(titles_found(client, "en", "senate")) == ["Senate sitting"]
+    assert builds == [("senate", "en")]  # the page of matches, after the count
+
+
 def test_matched_words_are_highlighted_in_titles_and_leads_whatever_their_case(client):
     make_article(codes=("ru",), title_ru="Сенат принял закон", lead_ru="Сенат собрался")
     html = client.get("/ru/search/", {"q": "сенат"}).content.decode()
