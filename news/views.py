@@ -555,7 +555,9 @@ class SearchView(PublicPageCacheMixin, ArticleListView):
     paginator_class = CappedPaginator
 
     def get_query(self):
-        return " ".join(self.request.GET.get("q", "").split())[: self.max_query_length]
+        # No word holds a NUL, and PostgreSQL refuses one in text (a DataError, a 500).
+        words = self.request.GET.get("q", "").replace("\x00", "")
+        return " ".join(words.split())[: self.max_query_length]
 
     def get_queryset(self):
         query = self.get_query()

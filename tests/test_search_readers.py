@@ -178,6 +178,15 @@ def test_a_search_is_counted_without_building_its_query_again(client, monkeypatc
     assert builds == [("senate", "en")]  # the page of matches, after the count
 
 
+def test_a_nul_character_in_the_words_is_left_out(client):
+    make_article(title_en="Senate sitting")
+    response = client.get("/en/search/?q=sen%00ate%00")
+    assert response.status_code == 200
+    assert plain(re.findall(r"<h2><a [^>]*>(.*?)</a></h2>", response.content.decode())) == [
+        "Senate sitting"
+    ]
+
+
 def test_matched_words_are_highlighted_in_titles_and_leads_whatever_their_case(client):
     make_article(codes=("ru",), title_ru="Сенат принял закон", lead_ru="Сенат собрался")
     html = client.get("/ru/search/", {"q": "сенат"}).content.decode()
