@@ -113,8 +113,8 @@ class Gallery(FoldedSearch, EditionContent):
         return Q(status=Status.PUBLISHED, published_at__lte=now or timezone.now())
 
     @classmethod
-    def public_in(cls, code):
-        return cls.presence_in(code) & cls.published_q()
+    def public_in(cls, code, now=None):
+        return cls.presence_in(code) & cls.published_q(now)
 
     def get_absolute_url(self):
         return reverse("multimedia:gallery", kwargs={"slug": self.slug})

@@ -175,12 +175,7 @@ class SubjectListView(PublicPageCacheMixin, ArticleListView):
             now = timezone.now()
 
             def find():
-                subject = (
-                    self.subject_model.objects.in_edition(code)
-                    .with_edition_flags()
-                    .filter(slug=slug)
-                    .first()
-                )
+                subject = self.subject_model.page_for_readers(slug, now)
                 # Whether readers can reach it (for_readers()) is read from its flag: as a
                 # filter, PostgreSQL joins the test over every readable article (0.6–2 s
                 # for an author at a million articles); as a flag, it probes this one.

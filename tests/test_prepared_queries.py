@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from core.prepared import PreparedCount, PreparedQuery
-from news.models import Article
+from news.models import Article, Author, Category, EditionQuerySet, Tag
 from tests.builders import make_article, make_author, make_category, make_tag
 
 pytestmark = pytest.mark.django_db
@@ -214,3 +214,39 @@ def test_an_article_readers_cannot_read_here_has_no_page():
             assert Article.page_for_readers(scheduled.pk) == scheduled
     with translation.override("ru"):
         assert Article.page_for_readers(russian.pk) == russian
+
+
+def test_a_subjects_page_finds_it_in_one_query_built_once_per_edition(monkeypatch):
+    now = timezone.now()
+    tags = [make_tag(codes=("en", "ru")), make_tag(codes=("en", "ru"))]
+    authors = [make_author(codes=("en", "ru")), make_author(codes=("en", "ru"))]
+    categories = [make_category(codes=("en", "ru")), make_category(codes=("en",))]
+    make_article(codes=("en", "ru"), category=categories[0], tags=tags, authors=authors)
+    make_article(codes=("en",), category=categories[1])
+    with translation.override("en"):
+        for subject in (tags[0], authors[0], categories[0]):
+            type(subject).page_for_readers(subject.slug, now)
+        # Built: asking for the others must not build their queries again.
+        monkeypatch.setattr(EditionQuerySet, "with_edition_flags", None)
+        for subject, expected in ((tags[1], ["en", "ru"]), (authors[1], ["en", "ru"]),
+                                  (categories[1], ["en"])):  # fmt: skip
+            with CaptureQueriesContext(connection) as queries:
+                found = type(subject).page_for_readers(subject.slug, now)
+                editions = found.editions()
+            assert len(queries) == 1
+            assert (found.pk, found.name, editions) == (subject.pk, subject.name_en, expected)
+        assert Tag.page_for_readers("no-such-tag", now) is None
+    monkeypatch.undo()
+    with translation.override("ru"):
+        assert Category.page_for_readers(categories[1].slug, now) is None  # no Russian name
+
+
+def test_a_tag_or_author_reaches_readers_when_its_scheduled_article_comes_out():
+    now = timezone.now()
+    tag, author = make_tag(), make_author()
+    make_article(tags=[tag], authors=[author], published_at=now + timedelta(minutes=5))
+    with translation.override("en"):
+        for model, subject in ((Tag, tag), (Author, author)):
+            assert model.page_for_readers(subject.slug, now).editions() == []
+            later = model.page_for_readers(subject.slug, now + timedelta(minutes=6))
+            assert later.editions() == ["en"]
