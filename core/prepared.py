@@ -150,6 +150,8 @@ def _db_value(value, connection):
     """`value` as the ORM passes it to this database's driver."""
     if isinstance(value, datetime.datetime):
         return connection.ops.adapt_datetimefield_value(value)
+    if isinstance(value, datetime.date):
+        return connection.ops.adapt_datefield_value(value)
     return value
 
 

@@ -292,8 +292,8 @@ class Category(Subject):
         a sub-category at any depth. One query: every category with an EXISTS that stops at
         its first visible article (the category index), rolled up to the top in Python."""
         code = code or translation.get_language()
-        visible = Article.objects.for_readers(code).filter(category=OuterRef("pk"))
-        categories = list(cls.objects.annotate(has_news=Exists(visible)))
+        with translation.override(code):
+            categories = _categories_with_news(now=timezone.now())
         parent_of = {category.pk: category.parent_id for category in categories}
         with_news = set()
         for category in categories:
@@ -393,6 +393,11 @@ def add_to_article_page(addition):
     about what most articles do not have."""
     _ARTICLE_PAGE_ADDITIONS.append(addition)
     return addition
+
+
+def popular_since(now=None, days=None):
+    """The first day (by UTC) of the most read list's last `days` days at `now`."""
+    return ((now or timezone.now()) - timedelta(days=days or settings.POPULAR_DAYS)).date()
 
 
 def local_midnight(day):
@@ -538,12 +543,13 @@ class ArticleQuerySet(EditionQuerySet):
         # to each untranslated name ("title" → "title_ru") and defer that too.
         return models.QuerySet.defer(self, *unread)
 
-    def popular(self, code=None, days=None, now=None):
-        """Most read over the last `days` days in the edition, most read first."""
+    def popular(self, code=None, days=None, now=None, since=None):
+        """Most read over the last `days` days in the edition (or since day `since`), most
+        read first."""
         code = code or translation.get_language()
-        since = (now or timezone.now()) - timedelta(days=days or settings.POPULAR_DAYS)
+        since = since or popular_since(now, days)
         return (
-            self.filter(daily_views__edition=code, daily_views__day__gte=since.date())
+            self.filter(daily_views__edition=code, daily_views__day__gte=since)
             .annotate(recent_views=Sum("daily_views__count"))
             .order_by("-recent_views", "-published_at")
         )
@@ -940,6 +946,31 @@ _article_page = PreparedQuery(
     pk=(1, 2),
     now=EXAMPLE_TIMES,
 )
+
+
+def _with_news(now):
+    visible = Article.objects.for_readers(now=now).filter(category=OuterRef("pk"))
+    return Category.objects.annotate(has_news=Exists(visible))
+
+
+# Every category, and whether readers of the active edition find news right in it
+# (Category.menu): built once per worker and edition, as building it cost twice running it.
+_categories_with_news = PreparedQuery(Category, _with_news, now=EXAMPLE_TIMES)
+
+
+@functools.cache
+def most_read(limit):
+    """The `limit` most read articles readers of the active edition can reach at `now`,
+    read since day `since` (ArticleQuerySet.popular), as headlines: a query built once per
+    worker and edition."""
+    return PreparedQuery(
+        Article,
+        lambda now, since: (
+            Article.objects.for_readers(now=now).popular(since=since).headlines()[:limit]
+        ),
+        now=EXAMPLE_TIMES,
+        since=(datetime.date(2000, 1, 1), datetime.date(2001, 1, 1)),
+    )
 
 
 @functools.cache

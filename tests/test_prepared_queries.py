@@ -11,7 +11,18 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from core.prepared import PreparedCount, PreparedQuery
-from news.models import Article, Author, Category, EditionQuerySet, Tag
+from frontpage.models import BreakingNews, FrontPage
+from frontpage.templatetags.frontpage import _breaking_now
+from news.models import (
+    Article,
+    ArticleQuerySet,
+    Author,
+    Category,
+    DailyViews,
+    EditionQuerySet,
+    Tag,
+)
+from news.templatetags.news import most_read_now
 from tests.builders import make_article, make_author, make_category, make_tag
 
 pytestmark = pytest.mark.django_db
@@ -250,3 +261,42 @@ def test_a_tag_or_author_reaches_readers_when_its_scheduled_article_comes_out():
             assert model.page_for_readers(subject.slug, now).editions() == []
             later = model.page_for_readers(subject.slug, now + timedelta(minutes=6))
             assert later.editions() == ["en"]
+
+
+def test_the_menu_most_read_and_breaking_news_are_read_by_queries_built_once(monkeypatch):
+    now = timezone.now()
+    category = make_category()
+    scheduled = make_article(category=make_category(), published_at=now + timedelta(hours=1))
+    read = [make_article(category=category) for _ in range(3)]
+    for views, article in zip((5, 50, 20), read, strict=True):
+        DailyViews.objects.create(article=article, edition="en", day=now.date(), count=views)
+    DailyViews.objects.create(article=scheduled, edition="en", day=now.date(), count=99)
+    BreakingNews.objects.create(
+        front_page=FrontPage.objects.get(edition="en"),
+        text="Breaking",
+        article=read[0],
+        expires_at=now + timedelta(hours=2),
+    )
+    with translation.override("en"):
+
+        def fragments():
+            return (
+                [c.slug for c in Category.menu("en")],
+                [(a.pk, a.title) for a in most_read_now(3)],
+                [
+                    (item.text, item.article_id, item.article_readable)
+                    for item in _breaking_now(now=now)
+                ],
+            )
+
+        first = fragments()
+        # Built: reading them again must not build any of them again.
+        monkeypatch.setattr(ArticleQuerySet, "for_readers", None)
+        with CaptureQueriesContext(connection) as queries:
+            assert fragments() == first
+    assert len(queries) == 3
+    assert first == (
+        [category.slug],  # the scheduled article's category has no news yet
+        [(read[1].pk, read[1].title), (read[2].pk, read[2].title), (read[0].pk, read[0].title)],
+        [("Breaking", read[0].pk, True)],
+    )

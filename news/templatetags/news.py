@@ -18,7 +18,7 @@ from core.memo import BoundedMemo, cached_reverse, remembered
 from core.site import absolute_url
 from news import archive, counting
 from news.images import addresses_last
-from news.models import Article, Category, SiteSettings
+from news.models import Article, Category, SiteSettings, most_read, popular_since
 
 register = template.Library()
 
@@ -166,6 +166,12 @@ def site_phone():
     return site_chrome(translation.get_language())["phone"]
 
 
+def most_read_now(limit):
+    """The active edition's `limit` most read articles at this moment."""
+    now = timezone.now()
+    return most_read(limit)(now=now, since=popular_since(now))
+
+
 @register.simple_tag
 def popular_articles(limit=POPULAR_LIMIT, exclude=None):
     """The edition's most read articles of the last days (cached briefly), without
@@ -174,7 +180,7 @@ def popular_articles(limit=POPULAR_LIMIT, exclude=None):
     code = translation.get_language()
     articles = cached(
         popular_key(code, limit),
-        lambda: list(Article.objects.for_readers(code).popular(code).headlines(code)[: limit + 1]),
+        lambda: most_read_now(limit + 1),
         POPULAR_CACHE_SECONDS,
     )
     if exclude is not None:
