@@ -1,6 +1,7 @@
 """`manage.py benchmark` reads wrk's figures right and refuses what it cannot measure."""
 
 import io
+import shutil
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -8,6 +9,7 @@ from django.core.management.base import OutputWrapper
 
 from core.management.commands import benchmark
 from core.management.commands.benchmark import parse_wrk
+from tests.widget_server import Answer, SampleServer
 
 # Recorded from wrk 4.1 (Debian) against a local server answering 404 to one path
 # in four and taking three seconds for another (longer than --timeout 2s).
@@ -133,3 +135,22 @@ def test_each_case_is_compared_with_the_trivial_view_measured_around_it(monkeypa
     assert "| one case | 750 | 1.0 | 2.0 | 1.00 | 0.500 | 0 |" in table
     # The trivial row: the median of its full-load runs, its -c1 latency once per round.
     assert "| trivial (/healthz) | 1,500 | 1.0 | 2.0 | 1.00 | 1.000 | 0 |" in table
+
+
+@pytest.mark.skipif(shutil.which("wrk") is None, reason="wrk is not installed")
+def test_each_wrk_thread_walks_the_paths_from_its_own_share_of_them(tmp_path):
+    paths = [f"/page-{n}" for n in range(10)]
+    command = benchmark.Command()
+    command.tmp = tmp_path
+    (tmp_path / "paths.lua").write_text(benchmark.WRK_SCRIPT)
+    with SampleServer() as server:
+        for path in paths:
+            server.answer(path, Answer(b"ok", delay=0.05))
+        port = int(server.url("/").rsplit(":", 1)[1].rstrip("/"))
+        command.run_wrk(paths, port, duration=1, connections=2)
+    asked = [request["path"] for request in server.requests]
+    # One connection per thread: the first thread starts near the first path, the second
+    # near the middle one, not both at one place asking for the same pages.
+    first, second = sorted(int(path.rsplit("-", 1)[1]) for path in asked[:2])
+    assert first <= 1 and 5 <= second <= 6
+    assert len(set(asked[:6])) == 6

@@ -42,10 +42,22 @@ from core.cache import bump_labels_generation
 from news.models import Article, Author, Category, StoredCensus, Tag
 from news.views import PAGE_SIZE
 
+# Each of wrk's threads walks the list from its own share of it. (It began at
+# math.random(#paths), which wrk never seeds: every run and every thread started at one
+# same place, and the threads asked for the same pages at the same time.)
 WRK_SCRIPT = """
 local paths = {}
 for line in io.lines(os.getenv("BENCH_PATHS")) do paths[#paths + 1] = line end
-local counter = math.random(#paths)
+local threads = tonumber(os.getenv("BENCH_THREADS"))
+local made = 0
+function setup(thread)
+  made = made + 1
+  thread:set("number", made)
+end
+local counter
+function init(args)
+  counter = math.floor((number - 1) * #paths / threads)
+end
 request = function()
   counter = counter % #paths + 1
   return wrk.format("GET", paths[counter])
@@ -525,10 +537,11 @@ class Command(BaseCommand):
     def run_wrk(self, paths, port, duration, connections):
         path_file = self.tmp / "paths.txt"
         path_file.write_text("\n".join(paths) + "\n")
+        threads = min(connections, 2)
         result = subprocess.run(
-            ["wrk", "--latency", f"-t{min(connections, 2)}", f"-c{connections}", f"-d{duration}s",
+            ["wrk", "--latency", f"-t{threads}", f"-c{connections}", f"-d{duration}s",
              "--timeout", "2s", "-s", str(self.tmp / "paths.lua"), f"http://127.0.0.1:{port}"],
-            env={**os.environ, "BENCH_PATHS": str(path_file)},
+            env={**os.environ, "BENCH_PATHS": str(path_file), "BENCH_THREADS": str(threads)},
             capture_output=True,
             text=True,
             check=True,
