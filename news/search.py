@@ -28,6 +28,7 @@ from django.db.models import (
     Value,
 )
 from django.utils import timezone, translation
+from django.utils.functional import SimpleLazyObject
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from modeltranslation.utils import build_localized_fieldname
@@ -117,11 +118,12 @@ def readers_matching(query):
 
     code = translation.get_language()
     now = timezone.now()
-    readable = Article.objects.for_readers(code, now).for_listing()
     if connection.vendor != "postgresql":
-        return matching(readable, query, code)
+        return matching(Article.objects.for_readers(code, now).for_listing(), query, code)
     return RankedMatches(
-        readable,
+        # Built only if a page of matches is read: a search that finds nothing is counted
+        # by the prepared count alone (building this cost a tenth of such a search).
+        SimpleLazyObject(lambda: Article.objects.for_readers(code, now).for_listing()),
         query,
         code,
         now=now,

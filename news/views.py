@@ -564,7 +564,7 @@ class SearchView(PublicPageCacheMixin, ArticleListView):
         # The reader's words go along, so that the other edition searches for them at once.
         query = self.get_query()
         suffix = f"?{urlencode({'q': query})}" if query else ""
-        return edition_urls(lambda: reverse("news:search") + suffix)
+        return edition_urls(lambda: cached_reverse("news:search") + suffix)
 
     def get_context_data(self, **kwargs):
         query = self.get_query()
