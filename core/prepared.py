@@ -13,6 +13,10 @@ own ModelIterable, so the instances are what iterating the queryset would give,
 Not for `prefetch_related()` (a prefetch builds its own queries at every run: see
 `give_prefetched`), nor for values that change the SQL's shape (a LIMIT, a list's
 length): both are refused when the query is first compiled.
+
+Compiling needs no database connection: `compile_everywhere()` compiles every query
+made so far where the application is loaded (core.warmup), so that with gunicorn's
+`preload_app` each worker, a recycled one too, is forked with them compiled.
 """
 
 import copy
@@ -24,6 +28,11 @@ from dataclasses import dataclass, field
 from django.db import connections, router
 from django.db.models.query import ModelIterable
 from django.utils import translation
+
+from core import editions
+
+# Every PreparedQuery made, for compile_everywhere().
+_made = weakref.WeakSet()
 
 
 @dataclass(frozen=True)
@@ -51,6 +60,7 @@ class PreparedQuery:
         self.examples = examples
         self._compiled = {}
         self._lock = threading.Lock()
+        _made.add(self)
 
     def __call__(self, **values):
         connection, compiled, params = self._filled(values)
@@ -85,7 +95,11 @@ class PreparedQuery:
         compiled = self._compiled.get(key)
         if compiled is None:
             with self._lock:
-                compiled = self._compiled.get(key) or self._compile(alias)
+                try:
+                    compiled = self._compiled.get(key) or self._compile(alias)
+                except Exception:
+                    _made.discard(self)  # refused: compile_everywhere() is not to raise it
+                    raise
                 self._compiled[key] = compiled
         return compiled
 
@@ -118,6 +132,18 @@ class PreparedQuery:
             if any((params[i], other_params[i]) != expected for i in places[name]):
                 raise ValueError(f"the SQL holds a parameter computed from the value {name!r}")
         return _Compiled(compiler, sql, tuple(params), places)
+
+
+def compile_everywhere():
+    """Compile every PreparedQuery made so far, for every database and edition: what a
+    worker's first page in each edition would otherwise do (measured at a million
+    articles: 0.9 s in all, 7–25 ms per query and edition), with requests queued
+    behind it after every recycling of the worker."""
+    for query in list(_made):
+        for alias in connections:
+            for code in editions.CODES:
+                with translation.override(code):
+                    query._compiled_for(alias, code)
 
 
 class PreparedCount(PreparedQuery):

@@ -69,6 +69,32 @@ class NewsConfig(AppConfig):
 
         localise_django_admin()
 
+    def warm_up(self):
+        """Make the prepared queries of the shapes nearly every worker runs, which are
+        otherwise made at their first use, for core.warmup to compile before the fork:
+        the most read list, the subjects' pages, the listings of a tag, an author or a
+        category without sub-categories and their kept pages, a search's count."""
+        from news.models import (
+            Author,
+            Category,
+            Tag,
+            listing_page_query,
+            most_read,
+            subject_page_query,
+        )
+        from news.pagination import MAX_PAGES
+        from news.search import readable_matches_up_to
+        from news.templatetags.news import POPULAR_LIMIT
+        from news.views import PAGE_SIZE
+
+        most_read(POPULAR_LIMIT + 1)
+        for model in (Category, Tag, Author):
+            subject_page_query(model)
+        for relation in ("tags", "authors", "category"):
+            listing_page_query(relation, 1, PAGE_SIZE + 1)
+        listing_page_query("pk", PAGE_SIZE, PAGE_SIZE)
+        readable_matches_up_to(MAX_PAGES * PAGE_SIZE + 1)
+
 
 # Select2 (the admin's autocomplete) has no Kazakh in any script, and Django would
 # give the Uzbek admin nothing either; our messages are in

@@ -254,7 +254,7 @@ class Subject(FoldedSearch, EditionContent):
         """The subject `slug` of the active edition with its edition flags, as its page shows
         it (None if it has no name here), in one query built once per worker and edition:
         building a tag's or author's seven flags cost three to five times running them."""
-        query = _subject_page(cls)
+        query = subject_page_query(cls)
         found = query(slug=slug, **({"now": now} if "now" in query.examples else {}))
         return found[0] if found else None
 
@@ -880,7 +880,7 @@ class Article(FoldedSearch, EditionContent):
         among `ids`: what listed_under(relation, ids) reads, in SQL built once per worker
         and shape (docs/benchmark.md: building and compiling a list's query cost several
         times running it)."""
-        query = _listing_page(relation, len(ids), rows)
+        query = listing_page_query(relation, len(ids), rows)
         return query(now=timezone.now(), **{f"id{i}": value for i, value in enumerate(ids)})
 
     def read_tags_and_authors(self):
@@ -974,7 +974,7 @@ def most_read(limit):
 
 
 @functools.cache
-def _subject_page(model):
+def subject_page_query(model):
     """Subject.page_for_readers's query for `model`."""
 
     def subject(slug, now=None):
@@ -987,7 +987,7 @@ def _subject_page(model):
 
 
 @functools.cache
-def _listing_page(relation, how_many, rows):
+def listing_page_query(relation, how_many, rows):
     """Article.listing_page's query for `how_many` ids."""
     examples = {f"id{i}": (2 * i + 1, 2 * i + 2) for i in range(how_many)}
 

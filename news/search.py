@@ -127,7 +127,7 @@ def readers_matching(query):
         query,
         code,
         now=now,
-        count_up_to=lambda limit: _readable_matches_up_to(limit)(query=query, now=now),
+        count_up_to=lambda limit: readable_matches_up_to(limit)(query=query, now=now),
     )
 
 
@@ -158,7 +158,7 @@ def with_words(queryset, query, code):
 
 
 @cache
-def _readable_matches_up_to(limit):
+def readable_matches_up_to(limit):
     """How many readable articles of the active edition match, up to `limit`."""
     from news.models import EXAMPLE_TIMES, Article
 

@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
-from core.prepared import PreparedCount, PreparedQuery
+from core.prepared import PreparedCount, PreparedQuery, compile_everywhere
 from frontpage.models import BreakingNews, FrontPage
 from frontpage.templatetags.frontpage import _breaking_now
 from news.models import (
@@ -148,6 +148,18 @@ def test_a_value_that_changes_the_sqls_shape_is_refused():
     prepared = PreparedQuery(Article, newest, limit=(1, 2))
     with pytest.raises(ValueError, match="shape depends on the value 'limit'"):
         prepared(limit=3)
+
+
+def test_a_refused_query_is_left_out_of_the_warm_up():
+    def newest(limit):
+        return Article.objects.order_by("-pk")[:limit]
+
+    refused = PreparedQuery(Article, newest, limit=(1, 2))
+    with pytest.raises(ValueError):
+        refused(limit=3)
+
+    compile_everywhere()  # what core.warmup runs: it must not raise the refusal again
+    assert refused._compiled == {}
 
 
 def test_a_value_the_sql_does_not_carry_is_refused():
