@@ -5,6 +5,7 @@ import functools
 import os
 import threading
 
+import redis as redis_py  # noqa: F401 (Django imports it at a worker's first page: 35 ms)
 from django.core.cache.backends import redis
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
+from django.core.cache import caches
 from django.template.loader import get_template
 from django.urls import get_resolver
 from django.utils import translation
@@ -32,6 +33,7 @@ def warm_up():
     for name in own_templates():
         get_template(name)
     release()  # reads every template and module: 30 ms a worker's first article paid
+    caches.all()  # the cache backends and their libraries, which connect on first use
     for config in apps.get_app_configs():
         if hasattr(config, "warm_up"):
             config.warm_up()

@@ -2,7 +2,12 @@
 gunicorn's preload_app, in the master, before it forks workers that must not share its
 connections."""
 
+import os
+import subprocess
+import sys
+
 import pytest
+from django.conf import settings
 from django.db import connection, connections
 from django.template import engines
 from django.urls import get_resolver
@@ -42,6 +47,21 @@ def test_warming_up_compiles_the_projects_templates_without_touching_the_databas
 def forget_compiled_queries():
     for query in list(prepared._made):
         query._compiled = {}
+
+
+def test_loading_the_application_with_redis_imports_its_client_library():
+    # In a process of its own, as gunicorn's master loads it; nothing listens on port 9,
+    # which is fine: the backend connects on first use, never while loading.
+    environment = {**os.environ, "REDIS_URL": "redis://127.0.0.1:9/0"}
+    loaded = subprocess.run(
+        [sys.executable, "-c", "import sys, portal.wsgi; print('redis' in sys.modules)"],
+        cwd=settings.BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert loaded.stdout.strip() == "True"
 
 
 def test_warming_up_builds_the_reverse_table_of_every_edition():
