@@ -9,6 +9,7 @@ from django.core.management.base import OutputWrapper
 
 from core.management.commands import benchmark
 from core.management.commands.benchmark import parse_wrk
+from tests.builders import make_article
 from tests.widget_server import Answer, SampleServer
 
 # Recorded from wrk 4.1 (Debian) against a local server answering 404 to one path
@@ -154,3 +155,28 @@ def test_each_wrk_thread_walks_the_paths_from_its_own_share_of_them(tmp_path):
     first, second = sorted(int(path.rsplit("-", 1)[1]) for path in asked[:2])
     assert first <= 1 and 5 <= second <= 6
     assert len(set(asked[:6])) == 6
+
+
+@pytest.mark.django_db
+def test_the_article_profile_starts_from_a_warmed_up_worker(settings, monkeypatch):
+    settings.PAGE_CACHE_SECONDS = settings.PAGE_CACHE_SECONDS  # restored after the test
+    article = make_article(title="Profiled")
+    calls = []
+    monkeypatch.setattr(benchmark, "warm_up", lambda: calls.append("warm_up"))
+    monkeypatch.setattr(benchmark.Client, "get", recording(benchmark.Client.get, calls))
+    command = benchmark.Command(stdout=io.StringIO())
+
+    command.profile([article.get_absolute_url()])
+
+    # As a gunicorn worker is forked from a master that ran the warm-up.
+    assert calls[0] == "warm_up"
+    assert calls[1:] == [article.get_absolute_url()] * 2
+    assert "rendered article, in-process, 1 articles" in command.stdout._out.getvalue()
+
+
+def recording(get, calls):
+    def get_and_record(client, path, *args, **kwargs):
+        calls.append(path)
+        return get(client, path, *args, **kwargs)
+
+    return get_and_record

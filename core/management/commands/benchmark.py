@@ -39,6 +39,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from core.cache import bump_labels_generation
+from core.warmup import warm_up
 from news.models import Article, Author, Category, StoredCensus, Tag
 from news.views import PAGE_SIZE
 
@@ -413,7 +414,9 @@ class Command(BaseCommand):
         cache off (fragment caches stay as in production), this project's functions only."""
         client = Client()
         settings.PAGE_CACHE_SECONDS = 0
-        client.get(paths[0])  # translations and templates loaded, as in a running worker
+        # As a gunicorn worker starts: forked from a master that ran the warm-up.
+        warm_up()
+        client.get(paths[0])  # and its connections opened
         profiler = cProfile.Profile()
         timings, query_counts = [], []
         for path in paths:
