@@ -312,7 +312,7 @@ class PageCacheMiddleware:
         # Unmarked responses expired long ago. Whole seconds, rounded down: a stored
         # copy never outlives the first expiry it shows.
         expires = getattr(response, "page_cache_expires", 0)
-        seconds = int(_seconds_left(expires))
+        seconds = int(min(_seconds_left(expires), _kept_for(key)))
         if seconds > 0 and _storable(response):
             current = current or generation()
             if current is not None:
@@ -332,6 +332,15 @@ class PageCacheMiddleware:
             # not stored, the next request renders it again.
             _quietly(lambda: cache.delete(renewing))
         return response
+
+
+def _kept_for(key):
+    """The longest the page stored at `key` is kept: PAGE_CACHE_SECONDS less up to a
+    quarter of it, in whole seconds, drawn from the key. Pages stored in one burst (a
+    crawler walking a listing's pages, the first readers after an edit) then expire over
+    seconds, not in the same one, where each would be rendered again at once."""
+    spread = settings.PAGE_CACHE_SECONDS // 4
+    return settings.PAGE_CACHE_SECONDS - int(key[-8:], 16) % (spread + 1)
 
 
 def _servable(page, current):

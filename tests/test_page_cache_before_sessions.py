@@ -1,6 +1,7 @@
 """A cached page is answered before sessions, CSRF, sign-in, messages and lockouts
 run, with one cache round trip, exactly as the page was answered when rendered."""
 
+import datetime
 import time
 from datetime import timedelta
 
@@ -334,13 +335,18 @@ def test_a_page_with_one_second_left_is_kept_for_that_second(client, each_cache)
 
 
 def stored_at(client, settings, path, page_cache_seconds=60):
-    """Store `path`'s page now, kept `page_cache_seconds`; the moment it was stored."""
+    """Store `path`'s page now, kept at most `page_cache_seconds`: (the moment it was
+    stored, the moment its copy goes late). Each page is kept a little less, by its key."""
     settings.PAGE_CACHE_SECONDS = page_cache_seconds
     renders.clear()
     start = timezone.now()
     with time_machine.travel(start, tick=False):
         client.get(path)
-    return start
+    copy = caching.cache.get(caching.page_key(RequestFactory().get(path)))
+    late = datetime.datetime.fromtimestamp(copy[5], tz=datetime.UTC)
+    assert start + timedelta(seconds=page_cache_seconds * 3 / 4 - 1) <= late
+    assert late <= start + timedelta(seconds=page_cache_seconds)
+    return start, late
 
 
 def another_request_is_renewing(path):
@@ -351,8 +357,8 @@ def another_request_is_renewing(path):
 
 @pytest.mark.urls(__name__)
 def test_the_first_request_for_a_page_past_its_time_renders_it_afresh(client, each_cache, settings):
-    start = stored_at(client, settings, "/en/plain/")
-    with time_machine.travel(start + timedelta(seconds=61), tick=False):
+    _start, late = stored_at(client, settings, "/en/plain/")
+    with time_machine.travel(late + timedelta(seconds=1), tick=False):
         assert client.get("/en/plain/").content == b"render 2"
     assert renders == ["/en/plain/", "/en/plain/"]
 
@@ -361,8 +367,8 @@ def test_the_first_request_for_a_page_past_its_time_renders_it_afresh(client, ea
 def test_while_one_request_renders_a_late_page_the_others_get_the_late_copy(
     client, each_cache, settings
 ):
-    start = stored_at(client, settings, "/en/plain/")
-    with time_machine.travel(start + timedelta(seconds=61), tick=False):
+    _start, late = stored_at(client, settings, "/en/plain/")
+    with time_machine.travel(late + timedelta(seconds=1), tick=False):
         another_request_is_renewing("/en/plain/")
         response = client.get("/en/plain/")
     assert response.content == b"render 1"
@@ -373,26 +379,26 @@ def test_while_one_request_renders_a_late_page_the_others_get_the_late_copy(
 
 @pytest.mark.urls(__name__)
 def test_a_late_copy_is_served_only_for_a_few_seconds(client, each_cache, settings):
-    start = stored_at(client, settings, "/en/plain/")
-    with time_machine.travel(start + timedelta(seconds=61 + caching.STALE_SECONDS), tick=False):
+    _start, late = stored_at(client, settings, "/en/plain/")
+    with time_machine.travel(late + timedelta(seconds=1 + caching.STALE_SECONDS), tick=False):
         another_request_is_renewing("/en/plain/")
         assert client.get("/en/plain/").content == b"render 2"
 
 
 @pytest.mark.urls(__name__)
 def test_a_late_copy_is_never_served_after_an_edit(client, each_cache, settings):
-    start = stored_at(client, settings, "/en/plain/")
+    _start, late = stored_at(client, settings, "/en/plain/")
     caching.bump_generation()
-    with time_machine.travel(start + timedelta(seconds=61), tick=False):
+    with time_machine.travel(late + timedelta(seconds=1), tick=False):
         another_request_is_renewing("/en/plain/")
         assert client.get("/en/plain/").content == b"render 2"
 
 
 @pytest.mark.urls(__name__)
 def test_a_late_copy_is_never_served_past_the_moment_its_page_changes(client, each_cache, settings):
-    # Late from 20 s, changed at 30 s.
-    start = stored_at(client, settings, "/en/changes-later/", page_cache_seconds=20)
-    with time_machine.travel(start + timedelta(seconds=25), tick=False):
+    # Late from 15-20 s (by its key), changed at 30 s.
+    start, late = stored_at(client, settings, "/en/changes-later/", page_cache_seconds=20)
+    with time_machine.travel(late + timedelta(seconds=5), tick=False):
         another_request_is_renewing("/en/changes-later/")
         client.get("/en/changes-later/")
     assert renders == ["/en/changes-later/"]
@@ -410,3 +416,24 @@ def test_each_time_a_page_is_late_a_request_renders_it_afresh(client, each_cache
         with time_machine.travel(start + timedelta(seconds=seconds), tick=False):
             client.get("/en/plain/")
     assert renders == ["/en/plain/"] * 4
+
+
+@pytest.mark.urls(__name__)
+def test_pages_stored_together_go_late_at_different_moments(client, each_cache, settings):
+    # A crawler walking a listing stores its pages within a second: were all of them late
+    # in one second too, all would be rendered again at once.
+    settings.PAGE_CACHE_SECONDS = 60
+    renders.clear()
+    start = timezone.now()
+    paths = [f"/en/plain/?page={number}" for number in range(1, 41)]
+    with time_machine.travel(start, tick=False):
+        for path in paths:
+            client.get(path)
+    copies = [caching.cache.get(caching.page_key(RequestFactory().get(path))) for path in paths]
+    kept = {round(copy[5] - start.timestamp()) for copy in copies}
+    assert len(kept) >= 8 and min(kept) >= 45 and max(kept) <= 60
+    renders.clear()
+    with time_machine.travel(start + timedelta(seconds=52), tick=False):
+        for path in paths:
+            client.get(path)
+    assert 0 < len(renders) < len(paths)  # some late and rendered afresh, the rest still fresh
