@@ -1048,6 +1048,15 @@ class LatestInTag(models.Model):
                 fields=["tag", "edition", "article"], name="one_row_per_tag_edition_article"
             )
         ]
+        indexes = [
+            # The read itself (Article.related_articles): the rows of a few tags in one
+            # edition whose time has come, answered from the index alone. Through the
+            # constraint's index, every scheduled row was fetched to be filtered out.
+            models.Index(
+                fields=["tag", "edition", "published_at", "article"],
+                name="latest_in_tag_readable",
+            )
+        ]
 
     def __str__(self):
         return f"{self.tag_id} {self.edition}: {self.article_id}"
