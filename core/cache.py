@@ -81,7 +81,33 @@ def new_generation():
 
 def bump_generation():
     _page_render.set(None)  # a page being rendered stops reading the old generation's values
-    _quietly(lambda: cache.set(GENERATION_KEY, new_generation(), None))
+    _quietly(lambda: _announce(GENERATION_KEY, new_generation()))
+
+
+# Redis announces each new content generation to every worker (core.redis_cache.Watch):
+# a page-cache hit on a worker's own copy then asks Redis nothing. Other backends are
+# asked each time.
+
+
+def _announce(key, value):
+    """Set `key` for good and tell every process, where the backend can."""
+    if hasattr(cache, "announce"):
+        cache.announce(key, value)
+    else:
+        cache.set(key, value, None)
+
+
+def _announced(key):
+    """`key`'s value as announced to this process and still trusted, or None: ask."""
+    if not hasattr(cache, "announced"):
+        return None
+    return _quietly(lambda: cache.announced(key))
+
+
+def _confirm(key, value):
+    """What the cache answered for `key` just now, for the next _announced(key)."""
+    if hasattr(cache, "confirm"):
+        _quietly(lambda: cache.confirm(key, value))
 
 
 # Markup kept across content generations (news.article_parts) shows the names of
@@ -252,7 +278,8 @@ def page_key(request):
 
 
 class PageCacheMiddleware:
-    """Answer anonymous readers' page views from the page cache, with one cache round trip.
+    """Answer anonymous readers' page views from the page cache, with one cache round trip
+    at most: none for a page the worker holds, of the generation Redis announced to it.
 
     Placed before the session, CSRF, sign-in, messages and lockout middleware: a
     request without a session cookie is nobody's in particular, so a page stored for
@@ -277,6 +304,9 @@ class PageCacheMiddleware:
         request.get_host()  # a Host not in ALLOWED_HOSTS is refused here as on a miss
         key = page_key(request)
         copy = local_copies.get(key)
+        # A copy at hand, of the generation announced to this worker: no round trip.
+        if copy is not None and _servable(copy, _announced(GENERATION_KEY)):
+            return _replay(copy)
         # With a copy at hand, only the generation is asked for: a page is tens of
         # kilobytes, half the time of a hit to fetch.
         found = _quietly(
@@ -291,6 +321,7 @@ class PageCacheMiddleware:
             finally:
                 _page_render.reset(unreachable)
         current = found.get(GENERATION_KEY)
+        _confirm(GENERATION_KEY, current)
         if copy is not None:
             if _servable(copy, current):
                 return _replay(copy)

@@ -6,6 +6,7 @@ import time
 from datetime import timedelta
 
 import pytest
+import redis
 import time_machine
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib.sessions.middleware import SessionMiddleware
@@ -20,10 +21,11 @@ from django.utils import timezone
 from django.views import View
 
 from core import cache as caching
+from core.redis_cache import Watch
 from news.models import Article
 from portal.urls import urlpatterns as site_urls
 from tests.builders import make_article
-from tests.caching import queries_for, redis_cache, require_redis, warm
+from tests.caching import REDIS_TEST_URL, queries_for, redis_cache, require_redis, warm
 
 pytestmark = pytest.mark.django_db
 
@@ -110,25 +112,54 @@ def article(client):
     return make_article()
 
 
+def round_trips(calls):
+    """The calls that went to the cache server: not those to what Redis announced to this
+    process (core.redis_cache.Watch), which read it from the process's own subscription."""
+    return [(name, keys) for name, keys in calls if name not in ("announced", "confirm")]
+
+
 def test_a_hit_is_one_cache_round_trip(client, each_cache, article, cache_calls):
     for url in ("/en/", article.get_absolute_url()):
         warm(client, url)
+        caching.local_copies.clear()  # as on a worker that never served it
         cache_calls.clear()
         response = client.get(url)
         assert response.status_code == 200
         # Django's Redis backend reads both keys with one MGET.
-        assert [name for name, _keys in cache_calls] == ["get_many"]
+        assert [name for name, _keys in round_trips(cache_calls)] == ["get_many"]
 
 
-def test_a_worker_that_served_a_page_asks_the_cache_only_for_the_generation(
-    client, each_cache, article, cache_calls
+def test_a_worker_that_served_a_page_asks_the_files_only_for_the_generation(
+    client, article, cache_calls
 ):
     url = article.get_absolute_url()
     warm(client, url)
     first = client.get(url)
     cache_calls.clear()
     again = client.get(url)
-    assert [keys for _name, keys in cache_calls] == [[caching.GENERATION_KEY]]
+    assert [keys for _name, keys in round_trips(cache_calls)] == [[caching.GENERATION_KEY]]
+    assert again.content == first.content
+    assert again.items() == first.items()
+
+
+@pytest.fixture
+def redis_announces(settings):
+    require_redis()
+    settings.CACHES = redis_cache()
+    caches["default"].clear()
+    yield
+    caches["default"].clear()
+
+
+def test_a_worker_holding_a_page_of_the_announced_generation_asks_redis_nothing(
+    client, redis_announces, article, cache_calls
+):
+    url = article.get_absolute_url()
+    warm(client, url)
+    first = client.get(url)
+    cache_calls.clear()
+    again = client.get(url)
+    assert round_trips(cache_calls) == []
     assert again.content == first.content
     assert again.items() == first.items()
 
@@ -141,7 +172,7 @@ def test_another_worker_with_no_copy_fetches_the_page_with_the_generation(
     caching.local_copies.clear()
     cache_calls.clear()
     assert client.get(url).status_code == 200
-    ((_name, keys),) = cache_calls
+    ((_name, keys),) = round_trips(cache_calls)
     assert keys[0] == caching.GENERATION_KEY and keys[1].startswith("page:")
 
 
@@ -150,10 +181,48 @@ def test_a_change_another_process_announced_is_shown_over_a_workers_copy(client,
     url = article.get_absolute_url()
     warm(client, url)
     # Another process (an editor's worker, a command from cron) saves the change: this
-    # worker's signals never ran, only the generation it reads moved.
+    # worker's signals never ran; the new generation reaches it through the cache
+    # (announced by Redis to every worker, read from the files).
     Article.objects.filter(pk=article.pk).update(title_en="After the edit")
-    caching.cache.set(caching.GENERATION_KEY, caching.new_generation(), None)
+    caching._announce(caching.GENERATION_KEY, caching.new_generation())
     assert "After the edit" in client.get(url).content.decode()
+
+
+def test_a_generation_written_unannounced_is_read_once_the_announced_one_is_old(
+    client, redis_announces, article, monkeypatch
+):
+    # Redis evicted the key, or a link dropped without a word lost the announcement.
+    monkeypatch.setattr(Watch, "TRUST_SECONDS", 0.3)
+    url = article.get_absolute_url()
+    warm(client, url)
+    Article.objects.filter(pk=article.pk).update(title_en="Written unannounced")
+    caching.cache.set(caching.GENERATION_KEY, caching.new_generation(), None)
+    time.sleep(0.35)
+    assert "Written unannounced" in client.get(url).content.decode()
+
+
+def test_a_worker_whose_subscription_was_cut_asks_redis_again(
+    client, redis_announces, article, cache_calls
+):
+    url = article.get_absolute_url()
+    warm(client, url)
+    # Redis ends the subscriptions (a restart, a failover), then the change is announced
+    # to nobody.
+    server = redis.Redis.from_url(REDIS_TEST_URL)
+    assert server.client_kill_filter(_type="pubsub") >= 1
+    Article.objects.filter(pk=article.pk).update(title_en="Announced to nobody")
+    caching._announce(caching.GENERATION_KEY, caching.new_generation())
+    cache_calls.clear()
+    assert "Announced to nobody" in client.get(url).content.decode()
+    assert round_trips(cache_calls)
+
+
+def test_emptying_redis_is_announced_to_every_worker(client, redis_announces, article):
+    url = article.get_absolute_url()
+    warm(client, url)
+    Article.objects.filter(pk=article.pk).update(title_en="After the cache was emptied")
+    caches["default"].clear()
+    assert "After the cache was emptied" in client.get(url).content.decode()
 
 
 def test_a_workers_copies_stay_within_their_memory_budget():
